@@ -1,0 +1,98 @@
+"""Seeded tiny random-weight models for fast tests and benchmarks (no download).
+
+All share the real SmolLM2 tokenizer, so prompts, chat templates and memory
+tokens behave as with the default model while a forward pass costs microseconds.
+Random weights produce arbitrary but deterministic text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import torch
+
+from hei_nw.models import smollm2
+from hei_nw.models.seed import set_seed
+
+TINY_ARCHITECTURES = ("gpt2", "llama", "qwen2", "mistral", "gpt_neox", "opt", "phi")
+"""Architectures :func:`tiny_model` can build; each stores its blocks differently."""
+
+
+@cache
+def shared_tokenizer() -> Any:
+    """The SmolLM2 tokenizer (from the converted default model), loaded once."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(smollm2.ensure_converted())
+
+
+def tiny_config(arch: str, vocab_size: int, **overrides: Any) -> Any:
+    """A small config of ``arch``: 4 layers, hidden 64, 4 heads (2 KV heads where supported)."""
+    from transformers import (
+        GPT2Config,
+        GPTNeoXConfig,
+        LlamaConfig,
+        MistralConfig,
+        OPTConfig,
+        PhiConfig,
+        Qwen2Config,
+    )
+
+    common: dict[str, Any] = {"vocab_size": vocab_size, "bos_token_id": 1, "eos_token_id": 2}
+    gqa = {
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "max_position_embeddings": 1024,
+    }
+    configs: dict[str, Any] = {
+        # The shape of sshleifer/tiny-gpt2, with a few more layers for placement tests.
+        "gpt2": lambda: GPT2Config(n_embd=64, n_layer=4, n_head=4, n_positions=1024, **common),
+        "llama": lambda: LlamaConfig(**gqa, **common),
+        "qwen2": lambda: Qwen2Config(**gqa, **common),
+        "mistral": lambda: MistralConfig(**gqa, **common),
+        "gpt_neox": lambda: GPTNeoXConfig(
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            max_position_embeddings=1024,
+            **common,
+        ),
+        "opt": lambda: OPTConfig(
+            hidden_size=64,
+            ffn_dim=128,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            word_embed_proj_dim=64,
+            max_position_embeddings=1024,
+            **common,
+        ),
+        "phi": lambda: PhiConfig(
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            max_position_embeddings=1024,
+            **common,
+        ),
+    }
+    if arch not in configs:
+        raise ValueError(f"unknown tiny architecture {arch!r}; choose from {TINY_ARCHITECTURES}")
+    config = configs[arch]()
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+def tiny_model(arch: str = "llama", seed: int = 0, **overrides: Any) -> Any:
+    """A seeded random-weight causal LM of ``arch`` in eval mode on CPU (fp32)."""
+    from transformers import AutoModelForCausalLM
+
+    config = tiny_config(arch, vocab_size=len(shared_tokenizer()), **overrides)
+    set_seed(seed)
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    return model.eval()
