@@ -15,7 +15,9 @@ HIDDEN = 32
 HEADS = 4
 
 
-def make_adapter(gate: float = 0.0, n_kv_heads: int | None = None, seed: int = 0) -> EpisodicAdapter:
+def make_adapter(
+    gate: float = 0.0, n_kv_heads: int | None = None, seed: int = 0
+) -> EpisodicAdapter:
     torch.manual_seed(seed)
     adapter = EpisodicAdapter(HIDDEN, HEADS, n_kv_heads=n_kv_heads).eval()
     with torch.no_grad():
@@ -214,7 +216,10 @@ def test_gradients_reach_gate_and_projections() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"hidden_size": 30, "n_heads": 4}, r"hidden_size \(30\) must be divisible by n_heads \(4\)"),
+        (
+            {"hidden_size": 30, "n_heads": 4},
+            r"hidden_size \(30\) must be divisible by n_heads \(4\)",
+        ),
         ({"hidden_size": 32, "n_heads": 4, "n_kv_heads": 3}, r"n_heads \(4\) .* n_kv_heads \(3\)"),
         ({"hidden_size": 0, "n_heads": 4}, "must be positive"),
         ({"hidden_size": 32, "n_heads": 4, "dropout": 1.0}, "dropout"),
@@ -283,5 +288,7 @@ def test_adapter_environment_has_no_transformers() -> None:
     """The adapter package depends on torch alone; its environment proves it."""
     assert importlib.util.find_spec("transformers") is None
     code = "import sys, hei_nw.adapter; print('transformers' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

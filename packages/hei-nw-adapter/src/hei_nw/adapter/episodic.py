@@ -218,7 +218,9 @@ class EpisodicAdapter(nn.Module):
         if attn_mask is None:
             return
         if attn_mask.dtype != torch.bool:
-            raise ValueError(f"attn_mask must be a bool tensor (True = attend), got {attn_mask.dtype}")
+            raise ValueError(
+                f"attn_mask must be a bool tensor (True = attend), got {attn_mask.dtype}"
+            )
         if tuple(attn_mask.shape) != tuple(M_t.shape[:2]):
             raise ValueError(
                 f"attn_mask shape {tuple(attn_mask.shape)} must be [batch, k] = "
@@ -227,7 +229,9 @@ class EpisodicAdapter(nn.Module):
 
     def _check_hidden(self, H_t: Tensor, memory_batch: int) -> None:
         if H_t.dim() != 3:
-            raise ValueError(f"H_t must be rank 3 [batch, seq, hidden], got shape {tuple(H_t.shape)}")
+            raise ValueError(
+                f"H_t must be rank 3 [batch, seq, hidden], got shape {tuple(H_t.shape)}"
+            )
         if H_t.shape[2] != self.hidden_size:
             raise ValueError(
                 f"H_t hidden size {H_t.shape[2]} does not match adapter hidden_size "

@@ -1,1 +1,34 @@
-""""""
+"""Evaluation plumbing: the prompt builder, scoring, provenance and report writing."""
+
+from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
+from hei_nw.eval.prompts import PROMPT_TEMPLATE, build_prompt, prompt_hash, template_hash
+from hei_nw.eval.provenance import git_state, versions
+from hei_nw.eval.report import (
+    DEFAULT_LAG_BINS,
+    SCHEMA_VERSION,
+    build_report,
+    render_markdown,
+    report_paths,
+    write_reports,
+)
+from hei_nw.eval.scoring import aggregate, bin_by_lag, score
+
+__all__ = [
+    "DEFAULT_LAG_BINS",
+    "PROMPT_TEMPLATE",
+    "SCHEMA_VERSION",
+    "aggregate",
+    "bin_by_lag",
+    "build_prompt",
+    "build_report",
+    "git_state",
+    "prompt_hash",
+    "render_markdown",
+    "report_paths",
+    "score",
+    "template_hash",
+    "versions",
+    "write_json_atomic",
+    "write_reports",
+    "write_text_atomic",
+]

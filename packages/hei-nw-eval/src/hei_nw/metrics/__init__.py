@@ -1,1 +1,42 @@
-""""""
+"""Metrics: answer matching, timing, compute estimates and statistics."""
+
+from hei_nw.metrics.compute import (
+    ATTENTION_FLOPS_FORMULA,
+    KV_BYTES_FORMULA,
+    ComputeRecord,
+    ModelGeometry,
+    estimate_attention_flops,
+    estimate_kv_bytes,
+)
+from hei_nw.metrics.stats import paired_bootstrap, wilson_interval
+from hei_nw.metrics.text import (
+    METRICS,
+    contains_answer,
+    exact_match,
+    normalize_answer,
+    recall_at_k,
+    relaxed_exact_match,
+    token_f1,
+)
+from hei_nw.metrics.timing import latency_summary, percentile, timed
+
+__all__ = [
+    "ATTENTION_FLOPS_FORMULA",
+    "KV_BYTES_FORMULA",
+    "METRICS",
+    "ComputeRecord",
+    "ModelGeometry",
+    "contains_answer",
+    "estimate_attention_flops",
+    "estimate_kv_bytes",
+    "exact_match",
+    "latency_summary",
+    "normalize_answer",
+    "paired_bootstrap",
+    "percentile",
+    "recall_at_k",
+    "relaxed_exact_match",
+    "timed",
+    "token_f1",
+    "wilson_interval",
+]

@@ -1,0 +1,62 @@
+"""The record shape shared by all scenarios."""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+from hei_nw.pack import SLOTS
+
+
+class Trace(TypedDict):
+    """The episode as packer slots (``hei_nw.pack.pack_trace`` reads these)."""
+
+    who: str
+    what: str
+    where: str
+    when: str
+
+
+class Record(TypedDict):
+    """One evaluation item.
+
+    ``context`` is what the model is shown (B0) or must remember (memory modes);
+    ``distractors`` are other episodes of the same run (``should_remember`` False)
+    that long-context and RAG baselines must see past; ``extra`` holds
+    scenario-specific fields (e.g. B's ``prior`` and control question).
+    """
+
+    id: str
+    scenario: str
+    context: str
+    query: str
+    expected: str
+    should_remember: bool
+    lag: int | None
+    group_id: str
+    trace: Trace
+    distractors: list[Record]
+    extra: NotRequired[dict[str, Any]]
+
+
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "id",
+    "scenario",
+    "context",
+    "query",
+    "expected",
+    "should_remember",
+    "lag",
+    "group_id",
+    "trace",
+)
+
+
+def make_trace(who: str = "", what: str = "", where: str = "", when: str = "") -> Trace:
+    trace = Trace(who=who, what=what, where=where, when=when)
+    assert tuple(trace) == SLOTS
+    return trace
+
+
+def check_size(n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be a non-negative int, got {n!r}")

@@ -1,0 +1,144 @@
+"""Scenario A - episodic one-shot memory with partial cues.
+
+Each item is a single-exposure story ("On 2025-09-10, Dana Varn left a red
+backpack at Café Lumen.") and a query that names some of the other slots and
+asks for one (who / what / where / when). Hard negatives are distractor
+episodes sharing at least two slots with the target but differing in the asked
+slot; none matches the target on every slot the query names, so the cue always
+identifies the target uniquely.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from hei_nw.datasets.pools import (
+    ITEMS,
+    PEOPLE,
+    PLACES,
+    article,
+    date_from,
+    item_rng,
+    other_date,
+    pick_other,
+)
+from hei_nw.datasets.records import Record, Trace, check_size, make_trace
+
+SCENARIO = "A"
+ASKABLE = ("who", "what", "where", "when")
+DEFAULT_LAG_BINS = (0, 1, 3, 7, 30)
+
+_QUESTION = {
+    "who": "Who left the {what}{where_part}{when_part}?",
+    "what": "What did {who} leave{where_part}{when_part}?",
+    "where": "Where did {who} leave the {what}{when_part}?",
+    "when": "When did {who} leave the {what}{where_part}?",
+}
+
+
+def story(trace: Trace) -> str:
+    return f"On {trace['when']}, {trace['who']} left {article(trace['what'])} at {trace['where']}."
+
+
+def question(trace: Trace, asked: str, cue: Sequence[str]) -> str:
+    """A question naming only the ``cue`` slots (the template needs who/what)."""
+    parts = {
+        "who": trace["who"] if "who" in cue else "someone",
+        "what": trace["what"] if "what" in cue else "item",
+        "where_part": f" at {trace['where']}" if "where" in cue else "",
+        "when_part": f" on {trace['when']}" if "when" in cue else "",
+    }
+    return _QUESTION[asked].format(**parts)
+
+
+def _random_trace(rng: random.Random) -> Trace:
+    return make_trace(
+        who=rng.choice(PEOPLE),
+        what=rng.choice(ITEMS),
+        where=rng.choice(PLACES),
+        when=date_from(rng),
+    )
+
+
+_POOLS = {"who": PEOPLE, "what": ITEMS, "where": PLACES}
+
+
+def _other_value(rng: random.Random, slot: str, trace: Trace) -> str:
+    if slot == "when":
+        return other_date(rng, trace["when"])
+    return pick_other(rng, _POOLS[slot], trace[slot])  # type: ignore[literal-required]
+
+
+def _hard_negative(rng: random.Random, target: Trace, asked: str, cue: Sequence[str]) -> Trace:
+    """Shares >= 2 slots with ``target``, differs in ``asked`` and in >= 1 cue slot."""
+    changed = {asked, rng.choice(list(cue))}
+    shared = [s for s in ASKABLE if s not in changed]
+    if len(shared) < 2:  # cue of one slot: keep every other slot
+        changed = {asked, *cue}
+    negative = dict(target)
+    for slot in changed:
+        negative[slot] = _other_value(rng, slot, target)
+    return make_trace(**negative)
+
+
+def _cue_for(rng: random.Random, asked: str) -> tuple[str, ...]:
+    """Two of the three other slots, always naming who or what (the question needs one)."""
+    others = [s for s in ASKABLE if s != asked]
+    while True:
+        cue = tuple(sorted(rng.sample(others, 2), key=ASKABLE.index))
+        if asked in ("who", "what") or {"who", "what"} & set(cue):
+            return cue
+
+
+def _record(
+    item_id: str, group: str, trace: Trace, asked: str, cue: Sequence[str], lag: int, keep: bool
+) -> Record:
+    return Record(
+        id=item_id,
+        scenario=SCENARIO,
+        context=story(trace),
+        query=question(trace, asked, cue),
+        expected=trace[asked],  # type: ignore[literal-required]
+        should_remember=keep,
+        lag=lag,
+        group_id=group,
+        trace=trace,
+        distractors=[],
+        extra={"asked": asked, "cue": list(cue)},
+    )
+
+
+def generate(
+    n: int,
+    seed: int,
+    confounders_ratio: float = 1.0,
+    hard_negative: bool = True,
+    lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
+) -> list[Record]:
+    """``n`` Scenario A items; each carries ``confounders_ratio`` distractors on
+    average (the fractional part is drawn per item)."""
+    check_size(n)
+    if confounders_ratio < 0:
+        raise ValueError(f"confounders_ratio must be >= 0, got {confounders_ratio}")
+    if not lag_bins:
+        raise ValueError("lag_bins must name at least one lag")
+    records: list[Record] = []
+    for index in range(n):
+        rng = item_rng(SCENARIO, seed, index)
+        group = f"A-{seed}-{index:05d}"
+        target = _random_trace(rng)
+        asked = rng.choice(ASKABLE)
+        cue = _cue_for(rng, asked)
+        lag = rng.choice(list(lag_bins))
+        record = _record(f"{group}", group, target, asked, cue, lag, keep=True)
+        count = int(confounders_ratio) + (rng.random() < confounders_ratio % 1)
+        for j in range(count):
+            negative = (
+                _hard_negative(rng, target, asked, cue) if hard_negative else _random_trace(rng)
+            )
+            record["distractors"].append(
+                _record(f"{group}-d{j}", group, negative, asked, cue, lag, keep=False)
+            )
+        records.append(record)
+    return records

@@ -1,0 +1,61 @@
+"""Scenario B - factual hot-patch.
+
+A fact is stated, then one update contradicts it; the query asks for the current
+value (``expected`` = new value, ``extra["prior"]`` = old value). Every item also
+carries an unrelated control question whose answer the update must not change.
+"""
+
+from __future__ import annotations
+
+from hei_nw.datasets.pools import PEOPLE, PLACES, PROJECTS, date_from, item_rng, pick_other
+from hei_nw.datasets.records import Record, check_size, make_trace
+
+SCENARIO = "B"
+
+# (attribute, pool the values come from, question template)
+_ATTRIBUTES = (
+    ("lead", PEOPLE, "Who is the lead of {entity} now?"),
+    ("meeting room", PLACES, "Where does {entity} meet now?"),
+)
+_CONTROL = ("sponsor", PEOPLE, "Who is the sponsor of {entity}?")
+
+
+def generate(n: int, seed: int) -> list[Record]:
+    """``n`` Scenario B items: prior fact, contradicting update, query, control."""
+    check_size(n)
+    records: list[Record] = []
+    for index in range(n):
+        rng = item_rng(SCENARIO, seed, index)
+        group = f"B-{seed}-{index:05d}"
+        entity = rng.choice(PROJECTS)
+        attribute, pool, template = rng.choice(_ATTRIBUTES)
+        prior = rng.choice(pool)
+        new = pick_other(rng, pool, prior)
+        sponsor = pick_other(rng, PEOPLE, prior, new)
+        stated, updated = date_from(rng, 365), date_from(rng, 365)
+        stated, updated = min(stated, updated), max(stated, updated)
+        context = (
+            f"On {stated}: the {attribute} of {entity} is {prior}; its sponsor is {sponsor}. "
+            f"Update on {updated}: the {attribute} of {entity} is now {new}, replacing {prior}."
+        )
+        records.append(
+            Record(
+                id=group,
+                scenario=SCENARIO,
+                context=context,
+                query=template.format(entity=entity),
+                expected=new,
+                should_remember=True,
+                lag=None,
+                group_id=group,
+                trace=make_trace(who=entity, what=f"{attribute}: {new}", where="", when=updated),
+                distractors=[],
+                extra={
+                    "prior": prior,
+                    "attribute": attribute,
+                    "control_query": _CONTROL[2].format(entity=entity),
+                    "control_expected": sponsor,
+                },
+            )
+        )
+    return records

@@ -1,0 +1,88 @@
+"""Scenario C - preference / configuration memory.
+
+One-shot user facts ("My server stargazer runs Postgres on port 5433.") queried
+through paraphrased cues ("port for stargazer?", "db port on my server?").
+"""
+
+from __future__ import annotations
+
+import random
+
+from hei_nw.datasets.pools import PLACES, SERVERS, date_from, item_rng
+from hei_nw.datasets.records import Record, Trace, check_size, make_trace
+
+SCENARIO = "C"
+_DATABASES = ("Postgres", "MySQL", "Redis", "MongoDB", "SQLite", "Cassandra")
+_EDITORS = ("Vim", "Emacs", "Helix", "Nano", "Kate", "Micro")
+
+
+def _server_port(rng: random.Random) -> tuple[str, str, str, Trace]:
+    server, db, port = rng.choice(SERVERS), rng.choice(_DATABASES), str(rng.randrange(1024, 65535))
+    fact = f"My server {server} runs {db} on port {port}."
+    cues = (
+        f"port for {server}?",
+        f"Which port does {db} listen on, on {server}?",
+        "db port on my server?",
+    )
+    return (
+        fact,
+        rng.choice(cues),
+        port,
+        make_trace(who=server, what=f"{db} port {port}", where=server),
+    )
+
+
+def _editor(rng: random.Random) -> tuple[str, str, str, Trace]:
+    editor = rng.choice(_EDITORS)
+    fact = f"For code I always use {editor} as my editor."
+    cues = (
+        "which editor do I like?",
+        "What editor should you open my code in?",
+        "my preferred editor?",
+    )
+    return fact, rng.choice(cues), editor, make_trace(who="user", what=f"editor {editor}")
+
+
+def _office(rng: random.Random) -> tuple[str, str, str, Trace]:
+    place, day = (
+        rng.choice(PLACES),
+        rng.choice(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")),
+    )
+    fact = f"I work from {place} every {day}."
+    cues = (
+        f"where do I work on {day}s?",
+        f"my {day} workplace?",
+        f"Where can you find me on a {day}?",
+    )
+    return fact, rng.choice(cues), place, make_trace(who="user", what=f"works {day}", where=place)
+
+
+_FACTS = (_server_port, _editor, _office)
+
+
+def generate(n: int, seed: int) -> list[Record]:
+    """``n`` Scenario C items, each a single stated fact and a paraphrased cue."""
+    check_size(n)
+    records: list[Record] = []
+    for index in range(n):
+        rng = item_rng(SCENARIO, seed, index)
+        group = f"C-{seed}-{index:05d}"
+        kind = rng.choice(_FACTS)
+        fact, cue, answer, trace = kind(rng)
+        trace["when"] = date_from(rng)
+        records.append(
+            Record(
+                id=group,
+                scenario=SCENARIO,
+                context=fact,
+                query=cue,
+                expected=answer,
+                should_remember=True,
+                lag=None,
+                group_id=group,
+                trace=trace,
+                distractors=[],
+                extra={"kind": kind.__name__.strip("_")},
+            )
+        )
+    return records

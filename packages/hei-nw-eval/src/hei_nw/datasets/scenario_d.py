@@ -1,0 +1,79 @@
+"""Scenario D - stress interference.
+
+Many near-collision episodes of one schema ("On 2024-05-02, Kara Varn parked the
+blue scooter at Dock 7.") differ from the target in one slot each. The query
+names the target's date and person, so exactly one episode answers it;
+``store_size`` sets how many near-collisions share the store (for sweeps).
+"""
+
+from __future__ import annotations
+
+from hei_nw.datasets.pools import (
+    ITEMS,
+    PEOPLE,
+    PLACES,
+    article,
+    date_from,
+    item_rng,
+    other_date,
+    pick_other,
+)
+from hei_nw.datasets.records import Record, Trace, check_size, make_trace
+
+SCENARIO = "D"
+DEFAULT_STORE_SIZE = 8
+
+
+def story(trace: Trace) -> str:
+    return (
+        f"On {trace['when']}, {trace['who']} parked {article(trace['what'])} at {trace['where']}."
+    )
+
+
+def _record(item_id: str, group: str, trace: Trace, keep: bool) -> Record:
+    return Record(
+        id=item_id,
+        scenario=SCENARIO,
+        context=story(trace),
+        query=f"Where did {trace['who']} park on {trace['when']}?",
+        expected=trace["where"],
+        should_remember=keep,
+        lag=None,
+        group_id=group,
+        trace=trace,
+        distractors=[],
+    )
+
+
+def generate(n: int, seed: int, store_size: int = DEFAULT_STORE_SIZE) -> list[Record]:
+    """``n`` Scenario D items, each with ``store_size`` near-collision distractors."""
+    check_size(n)
+    if store_size < 0:
+        raise ValueError(f"store_size must be >= 0, got {store_size}")
+    records: list[Record] = []
+    for index in range(n):
+        rng = item_rng(SCENARIO, seed, index)
+        group = f"D-{seed}-{index:05d}"
+        target = make_trace(
+            who=rng.choice(PEOPLE),
+            what=rng.choice(ITEMS),
+            where=rng.choice(PLACES),
+            when=date_from(rng),
+        )
+        record = _record(group, group, target, keep=True)
+        for j in range(store_size):
+            # Change the person or the date (never both): same schema, one tiny change,
+            # so the (who, when) cue still matches the target alone.
+            near = dict(target)
+            slot = rng.choice(("who", "when"))
+            near[slot] = (
+                pick_other(rng, PEOPLE, target["who"])
+                if slot == "who"
+                else other_date(rng, target["when"])
+            )
+            near["where"] = pick_other(rng, PLACES, target["where"])
+            record["distractors"].append(
+                _record(f"{group}-d{j}", group, make_trace(**near), keep=False)
+            )
+        records.append(record)
+    return records

@@ -1,0 +1,65 @@
+"""Scenario E - long-context control.
+
+A transcript of filler turns hides one needle fact at a chosen relative
+position. The same fact is the record's ``trace``, so a memory mode can answer
+from memory while B0 must find it in the long transcript.
+"""
+
+from __future__ import annotations
+
+from hei_nw.datasets.pools import ITEMS, PEOPLE, PLACES, article, date_from, item_rng
+from hei_nw.datasets.records import Record, check_size, make_trace
+
+SCENARIO = "E"
+DEFAULT_LENGTH = 24
+
+_FILLER = (
+    "{a}: Did you see the weather forecast for the weekend?",
+    "{b}: I think it will rain, so bring a coat.",
+    "{a}: The quarterly numbers look about the same as last time.",
+    "{b}: Remember to water the plants before you leave.",
+    "{a}: The train was late again this morning.",
+    "{b}: Lunch is at noon in the usual place.",
+    "{a}: Could you send me the slides after the call?",
+    "{b}: The printer on the second floor is out of paper.",
+)
+
+
+def generate(
+    n: int, seed: int, length: int = DEFAULT_LENGTH, position: float | None = None
+) -> list[Record]:
+    """``n`` Scenario E items: ``length`` filler turns with the needle at relative
+    ``position`` in [0, 1] (None draws it per item)."""
+    check_size(n)
+    if length < 0:
+        raise ValueError(f"length must be >= 0, got {length}")
+    if position is not None and not 0.0 <= position <= 1.0:
+        raise ValueError(f"position must be in [0, 1], got {position}")
+    records: list[Record] = []
+    for index in range(n):
+        rng = item_rng(SCENARIO, seed, index)
+        group = f"E-{seed}-{index:05d}"
+        speaker_a, speaker_b = rng.sample(PEOPLE, 2)
+        trace = make_trace(
+            who=speaker_a, what=rng.choice(ITEMS), where=rng.choice(PLACES), when=date_from(rng)
+        )
+        needle = f"{speaker_a}: On {trace['when']} I stored {article(trace['what'])} at {trace['where']}."
+        turns = [rng.choice(_FILLER).format(a=speaker_a, b=speaker_b) for _ in range(length)]
+        at = round((rng.random() if position is None else position) * length)
+        turns.insert(at, needle)
+        records.append(
+            Record(
+                id=group,
+                scenario=SCENARIO,
+                context="\n".join(turns),
+                query=f"Where did {speaker_a} store the {trace['what']}?",
+                expected=trace["where"],
+                should_remember=True,
+                lag=None,
+                group_id=group,
+                trace=trace,
+                distractors=[],
+                extra={"needle_position": at / max(length, 1), "length": length},
+            )
+        )
+    return records

@@ -1,0 +1,174 @@
+"""Run reports: ``{scenario}_{mode}_metrics.json`` and ``{scenario}_{mode}_report.md``.
+
+The JSON holds everything needed to trace a number back to a command: the full
+config (command line, model and revision, seeds, generation settings, prompt
+template and hash), library versions and git state, aggregate metrics with
+intervals, latency, compute footprints, lag bins and every per-item record.
+The Markdown is the readable view of the same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
+from hei_nw.eval.provenance import versions
+from hei_nw.eval.scoring import aggregate, bin_by_lag
+from hei_nw.metrics import ATTENTION_FLOPS_FORMULA, KV_BYTES_FORMULA, latency_summary
+
+SCHEMA_VERSION = 1
+DEFAULT_LAG_BINS = (0, 1, 3, 7, 30)
+_FAILED_SHOWN = 5
+
+
+def summarise_compute(items: Sequence[Mapping[str, Any]]) -> dict[str, float | int | None]:
+    """Means and totals of per-item ``compute`` footprints."""
+    footprints = [item["compute"] for item in items if item.get("compute")]
+    if not footprints:
+        return {"items": 0, "mean_prompt_tokens": None, "total_attention_flops": 0, "mean_kv_cache_bytes": None}
+    n = len(footprints)
+    return {
+        "items": n,
+        "mean_prompt_tokens": sum(f["prompt_tokens"] for f in footprints) / n,
+        "total_attention_flops": sum(f["attention_flops"] for f in footprints),
+        "mean_kv_cache_bytes": sum(f["kv_cache_bytes"] for f in footprints) / n,
+    }
+
+
+def build_report(
+    *,
+    scenario: str,
+    mode: str,
+    config: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    summary: Mapping[str, Any] | None = None,
+    baselines: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
+) -> dict[str, Any]:
+    """Assemble the report for one run; ``baselines`` maps a baseline name to its items."""
+    baselines = baselines or {}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "hei-nw-metrics",
+        "scenario": scenario,
+        "mode": mode,
+        "config": dict(config),
+        "versions": versions(),
+        "n_items": len(items),
+        "metrics": aggregate(items),
+        "latency_s": latency_summary([float(item["latency_s"]) for item in items]),
+        "lag_bins": bin_by_lag(items, lag_bins),
+        "compute": {
+            "formulas": {"attention_flops": ATTENTION_FLOPS_FORMULA, "kv_cache_bytes": KV_BYTES_FORMULA},
+            "no_memory": summarise_compute(items),
+            **{name: summarise_compute(b_items) for name, b_items in baselines.items()},
+        },
+        "baselines": {
+            name: {"metrics": aggregate(b_items), "items": list(b_items)} for name, b_items in baselines.items()
+        },
+        "summary": dict(summary or {}),
+        "items": list(items),
+    }
+
+
+def report_paths(outdir: str | Path, scenario: str, mode: str) -> tuple[Path, Path]:
+    base = Path(outdir)
+    return base / f"{scenario}_{mode}_metrics.json", base / f"{scenario}_{mode}_report.md"
+
+
+def write_reports(report: Mapping[str, Any], outdir: str | Path) -> tuple[Path, Path]:
+    """Write the JSON and Markdown atomically; returns their paths."""
+    json_path, md_path = report_paths(outdir, report["scenario"], report["mode"])
+    write_json_atomic(json_path, report)
+    write_text_atomic(md_path, render_markdown(report))
+    return json_path, md_path
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The human-readable report."""
+    config = report["config"]
+    git = report["versions"]["git"]
+    lines = [
+        f"# HEI-NW report — scenario {report['scenario']}, mode {report['mode']}",
+        "",
+        "## Run",
+        "",
+        f"- command: `{config.get('command', '')}`",
+        f"- model: `{config.get('model')}` (revision `{config.get('model_revision')}`), "
+        f"dtype {config.get('dtype')}, device {config.get('device')}",
+        f"- items: {report['n_items']}, seed {config.get('seed')}, batch size {config.get('batch_size')}",
+        f"- generation: {config.get('generation')}",
+        f"- prompt template hash: `{config.get('prompt_template_hash')}`",
+        f"- git: `{git.get('commit')}`{' (dirty)' if git.get('dirty') else ''}; "
+        f"torch {report['versions'].get('torch')}, transformers {report['versions'].get('transformers')}",
+        "",
+        "## Metrics (95% Wilson interval)",
+        "",
+        "| metric | mean | interval |",
+        "|---|---|---|",
+    ]
+    for name, value in report["metrics"].items():
+        lines.append(f"| {name} | {_fmt(value['mean'])} | [{_fmt(value['ci_low'])}, {_fmt(value['ci_high'])}] |")
+    lines += ["", "F1 is a mean of fractional scores; its interval treats it as a rate (approximate).", ""]
+    for name, baseline in report.get("baselines", {}).items():
+        cells = " · ".join(f"{k} {_fmt(v['mean'])}" for k, v in baseline["metrics"].items())
+        lines.append(f"Baseline **{name}**: {cells}")
+        lines.append("")
+
+    latency = report["latency_s"]
+    lines += [
+        "## Latency (seconds per item)",
+        "",
+        "| count | mean | p50 | p95 | max |",
+        "|---|---|---|---|---|",
+        f"| {latency['count']} | {_fmt(latency['mean'], 4)} | {_fmt(latency['p50'], 4)} | "
+        f"{_fmt(latency['p95'], 4)} | {_fmt(latency['max'], 4)} |",
+        "",
+    ]
+    if report.get("summary"):
+        lines += ["## Summary", "", "| field | value |", "|---|---|"]
+        lines += [f"| {key} | {_fmt(value, 6)} |" for key, value in report["summary"].items()]
+        lines.append("")
+
+    lines += ["## Lag bins", "", "| Lag bin | n | em | relaxed_em | f1 | contains |", "|---|---|---|---|---|---|"]
+    for row in report["lag_bins"]:
+        lines.append(
+            f"| {row['bin']} | {row['n']} | {_fmt(row['em'])} | {_fmt(row['relaxed_em'])} | "
+            f"{_fmt(row['f1'])} | {_fmt(row['contains'])} |"
+        )
+    compute = report["compute"]
+    lines += [
+        "",
+        "## Compute",
+        "",
+        f"- `{compute['formulas']['attention_flops']}`",
+        f"- `{compute['formulas']['kv_cache_bytes']}`",
+        "",
+        "| run | items | mean prompt tokens | total attention FLOPs | mean KV-cache bytes |",
+        "|---|---|---|---|---|",
+    ]
+    for name, value in compute.items():
+        if name == "formulas":
+            continue
+        lines.append(
+            f"| {name} | {value['items']} | {_fmt(value['mean_prompt_tokens'], 1)} | "
+            f"{value['total_attention_flops']:.3e} | {_fmt(value['mean_kv_cache_bytes'], 0)} |"
+        )
+    failed = [item for item in report["items"] if not item.get("contains")][:_FAILED_SHOWN]
+    lines += ["", "## Failed items (first few)", ""]
+    if not failed:
+        lines.append("None.")
+    for item in failed:
+        prediction = str(item["prediction"]).replace("\n", " ").replace("|", "/")
+        lines.append(f"- `{item['id']}`: expected **{item['expected']}**, got “{prediction[:200]}”")
+    return "\n".join(lines) + "\n"

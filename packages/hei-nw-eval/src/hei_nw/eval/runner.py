@@ -1,0 +1,93 @@
+"""Turn records into scored per-item results by generating in timed batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hei_nw.datasets import Record
+from hei_nw.eval.prompts import prompt_hash
+from hei_nw.eval.scoring import score
+from hei_nw.metrics import ModelGeometry, timed
+from hei_nw.models import Generation, generate_batch
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """How every prompt of a run is generated (recorded in the report)."""
+
+    max_new_tokens: int = 32
+    chat: bool | None = None
+    stop: tuple[str, ...] = ("\n\n",)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "max_new_tokens": self.max_new_tokens,
+            "do_sample": False,
+            "chat": self.chat,
+            "stop": list(self.stop),
+            **self.extra,
+        }
+
+
+def batches(n: int, size: int) -> Iterator[range]:
+    """Index ranges of at most ``size`` covering ``range(n)``."""
+    if size <= 0:
+        raise ValueError(f"batch size must be positive, got {size}")
+    for start in range(0, n, size):
+        yield range(start, min(start + size, n))
+
+
+def item_result(
+    record: Record, prompt: str, generation: Generation, latency_s: float, geometry: ModelGeometry
+) -> dict[str, Any]:
+    """The per-item record written to reports."""
+    return {
+        "id": record["id"],
+        "prompt_hash": prompt_hash(prompt),
+        "prediction": generation["text"],
+        "expected": record["expected"],
+        **score(generation["text"], record["expected"]),
+        "latency_s": latency_s,
+        "prompt_tokens": generation["prompt_tokens"],
+        "generated_tokens": generation["generated_tokens"],
+        "finish_reason": generation["finish_reason"],
+        "lag": record["lag"],
+        "compute": geometry.footprint(generation["prompt_tokens"], generation["generated_tokens"]).as_dict(),
+    }
+
+
+def run_generation(
+    model: Any,
+    tokenizer: Any,
+    records: Sequence[Record],
+    prompts: Sequence[str],
+    settings: GenerationSettings,
+    geometry: ModelGeometry,
+    batch_size: int = 1,
+    on_item: Callable[[dict[str, Any]], None] | None = None,
+    **generate_kwargs: Any,
+) -> list[dict[str, Any]]:
+    """Generate for every prompt in batches; each item's latency is its batch's
+    wall time divided by the batch size. ``on_item`` sees each finished item."""
+    results: list[dict[str, Any]] = []
+    for chunk in batches(len(records), batch_size):
+        chunk_prompts = [prompts[i] for i in chunk]
+        with timed() as timer:
+            generations = generate_batch(
+                chunk_prompts,
+                max_new_tokens=settings.max_new_tokens,
+                stop=list(settings.stop),
+                model=model,
+                tokenizer=tokenizer,
+                chat=settings.chat,
+                **{**settings.extra, **generate_kwargs},
+            )
+        for i, generation in zip(chunk, generations, strict=True):
+            item = item_result(records[i], prompts[i], generation, timer.elapsed_s / len(chunk), geometry)
+            results.append(item)
+            if on_item is not None:
+                on_item(item)
+    return results
