@@ -39,7 +39,8 @@ def bin_by_lag(
     groups: dict[str, list[Mapping[str, Any]]] = {}
     labels = []
     for i, low in enumerate(edges):
-        label = f"{low}-{edges[i + 1] - 1}" if i + 1 < len(edges) else f"{low}+"
+        high = edges[i + 1] - 1 if i + 1 < len(edges) else None
+        label = f"{low}+" if high is None else (str(low) if high == low else f"{low}-{high}")
         labels.append((low, label))
         groups[label] = []
     groups["none"] = []

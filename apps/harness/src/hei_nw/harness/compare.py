@@ -1,0 +1,93 @@
+"""Compare a B0 and a B1 metrics file on the items they share.
+
+Prints one table row of EM / relaxed EM / F1 deltas (B1 - B0) with paired
+bootstrap 95% intervals, prediction flips and the B1/B0 latency ratio.
+Exit codes: 0 within tolerance, 1 an EM or F1 delta exceeds it, 2 the inputs
+cannot be compared (missing, malformed, different runs, nothing shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from hei_nw.metrics import paired_bootstrap
+
+COMPARED = ("em", "relaxed_em", "f1")
+GATED = ("em", "f1")
+EXIT_OK, EXIT_DELTA, EXIT_INPUT = 0, 1, 2
+
+
+class CompareError(Exception):
+    """The two files cannot be compared; the message says why."""
+
+
+def load_metrics(path: str | Path) -> dict[str, Any]:
+    file = Path(path)
+    if not file.is_file():
+        raise CompareError(f"{file}: no such file")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CompareError(f"{file}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("kind") != "hei-nw-metrics" or "items" not in data:
+        raise CompareError(f"{file}: not a HEI-NW metrics file (written by `harness`)")
+    return data
+
+
+def _same_run(a: dict[str, Any], b: dict[str, Any]) -> None:
+    for what, get in (
+        ("scenario", lambda d: d.get("scenario")),
+        ("seed", lambda d: d["config"].get("seed")),
+        ("model", lambda d: d["config"].get("model")),
+    ):
+        if get(a) != get(b):
+            raise CompareError(f"the runs differ in {what}: {get(a)!r} vs {get(b)!r}")
+
+
+def compare(b0: dict[str, Any], b1: dict[str, Any], max_delta: float = 0.1) -> tuple[int, str]:
+    """The comparison's exit code and its printed text."""
+    _same_run(b0, b1)
+    b0_items = {item["id"]: item for item in b0["items"]}
+    shared = [(b0_items[item["id"]], item) for item in b1["items"] if item["id"] in b0_items]
+    if not shared:
+        raise CompareError("the runs share no items (compare runs of the same scenario and seed)")
+    cells, failed = [], []
+    for metric in COMPARED:
+        stats = paired_bootstrap([float(x[metric]) for x, _ in shared], [float(y[metric]) for _, y in shared])
+        cells.append(f"{metric} {stats['mean_diff']:+.3f} [{stats['ci_low']:+.3f}, {stats['ci_high']:+.3f}]")
+        if metric in GATED and abs(stats["mean_diff"]) > max_delta:
+            failed.append(f"{metric} delta {stats['mean_diff']:+.3f} exceeds ±{max_delta}")
+    flips = sum(x["prediction"] != y["prediction"] for x, y in shared)
+    b0_latency = statistics.median(float(x["latency_s"]) for x, _ in shared)
+    b1_latency = statistics.median(float(y["latency_s"]) for _, y in shared)
+    ratio = b1_latency / b0_latency if b0_latency > 0 else float("nan")
+    header = (
+        f"scenario {b1['scenario']} | {len(shared)} shared items "
+        f"(B0 {len(b0['items'])}, B1 {len(b1['items'])}) | deltas B1-B0 with 95% paired bootstrap"
+    )
+    row = " | ".join([*cells, f"flips {flips}", f"latency B1/B0 {ratio:.3f}"])
+    lines = [header, row, *failed]
+    return (EXIT_DELTA if failed else EXIT_OK), "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="compare_b0_b1", description="Compare B0 and B1 metrics JSON files item by item."
+    )
+    parser.add_argument("b0", help="B0 metrics JSON (e.g. reports/baseline/A_B0_metrics.json)")
+    parser.add_argument("b1", help="B1 metrics JSON (e.g. reports/m1-episodic-adapter/A_B1_metrics.json)")
+    parser.add_argument("--max-delta", type=float, default=0.1, help="largest EM/F1 delta allowed")
+    args = parser.parse_args(argv)
+    try:
+        code, text = compare(load_metrics(args.b0), load_metrics(args.b1), args.max_delta)
+    except CompareError as exc:
+        print(f"compare_b0_b1: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(text)
+    return code

@@ -1,0 +1,32 @@
+"""A progress bar on stderr showing items/s and the running answer rate."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+
+class Progress:
+    """Counts finished items; silent when ``quiet`` (the counts are kept anyway)."""
+
+    def __init__(self, total: int, description: str, quiet: bool) -> None:
+        self.bar: Any = None
+        if not quiet and total > 0:
+            self.bar = tqdm(total=total, desc=description, unit="item", file=sys.stderr, dynamic_ncols=True)
+        self.done = 0
+        self.em_total = 0.0
+        self.contains_total = 0.0
+
+    def update(self, item: dict[str, Any]) -> None:
+        self.done += 1
+        self.em_total += float(item["em"])
+        self.contains_total += float(item["contains"])
+        if self.bar is not None:
+            self.bar.set_postfix(em=f"{self.em_total / self.done:.2f}", contains=f"{self.contains_total / self.done:.2f}")
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
