@@ -99,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mode == "B0" and args.no_b0_pair:
         parser.error("--no-b0-pair applies to --mode B1 only")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.quiet:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
     try:
         paths = run(args, argv if argv is not None else sys.argv[1:])
     except ModelLoadError as exc:
