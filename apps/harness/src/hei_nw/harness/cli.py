@@ -19,12 +19,26 @@ from typing import Any
 
 from hei_nw.baselines import run_long_context, run_rag
 from hei_nw.datasets import GENERATORS, generate
-from hei_nw.eval import DEFAULT_LAG_BINS, PROMPT_TEMPLATE, build_report, template_hash, write_reports
+from hei_nw.eval import (
+    DEFAULT_LAG_BINS,
+    PROMPT_TEMPLATE,
+    build_report,
+    template_hash,
+    write_reports,
+)
 from hei_nw.eval.prompts import NO_CONTEXT_TEMPLATE
 from hei_nw.eval.runner import GenerationSettings
 from hei_nw.harness.modes import RunInputs, run_b0, run_b1
 from hei_nw.metrics import ModelGeometry
-from hei_nw.models import DEFAULT_MODEL, LoadedModel, ModelLoadError, build_default_adapter, load_model, set_seed
+from hei_nw.models import (
+    DEFAULT_MODEL,
+    LoadedModel,
+    ModelLoadError,
+    build_default_adapter,
+    load_model,
+    set_seed,
+    silence_progress_bars,
+)
 
 EXIT_NEEDS_LATER_STAGE = 64
 DEFAULT_OUTDIRS = {"B0": "reports/baseline", "B1": "reports/m1-episodic-adapter"}
@@ -61,27 +75,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="B0 base model; B1 Episodic Adapter (empty memory, paired with B0); "
         "B2/B3 need the consolidation stage",
     )
-    parser.add_argument("--scenario", choices=sorted(GENERATORS), default="A", help="scenario generator")
+    parser.add_argument(
+        "--scenario", choices=sorted(GENERATORS), default="A", help="scenario generator"
+    )
     parser.add_argument("-n", type=_non_negative, default=16, help="number of items")
     parser.add_argument("--seed", type=int, default=7, help="seed for items and model randomness")
-    parser.add_argument("--model", default=DEFAULT_MODEL, help="offline default, a local folder or a hub id")
-    parser.add_argument("--outdir", default=None, help="report folder (default: reports/baseline for B0, "
-                        "reports/m1-episodic-adapter for B1)")
     parser.add_argument(
-        "--baseline", choices=["none", "long-context", "rag"], default="none",
+        "--model", default=DEFAULT_MODEL, help="offline default, a local folder or a hub id"
+    )
+    parser.add_argument(
+        "--outdir",
+        default=None,
+        help="report folder (default: reports/baseline for B0, reports/m1-episodic-adapter for B1)",
+    )
+    parser.add_argument(
+        "--baseline",
+        choices=["none", "long-context", "rag"],
+        default="none",
         help="also run this baseline on the same items and report it beside the mode",
     )
-    parser.add_argument("--max-new-tokens", type=_positive, default=32, help="generation budget per item")
+    parser.add_argument(
+        "--max-new-tokens", type=_positive, default=32, help="generation budget per item"
+    )
     parser.add_argument("--batch-size", type=_positive, default=1, help="prompts per generate call")
-    parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda if available)")
-    parser.add_argument("--dtype", choices=["auto", "float32", "bfloat16", "float16"], default="auto")
-    parser.add_argument("--prompt-style", choices=["chat", "plain"], default="chat",
-                        help="wrap prompts in the tokenizer's chat template, or not")
-    parser.add_argument("--no-context", action="store_true",
-                        help="ask the query without the episode (memory-dependent baseline)")
-    parser.add_argument("--no-b0-pair", action="store_true",
-                        help="B1 only: skip the interleaved B0 run (no overhead/equivalence fields)")
-    parser.add_argument("--rag-k", type=_positive, default=5, help="episodes retrieved per query (RAG)")
+    parser.add_argument(
+        "--device", default=None, help="cpu, cuda, ... (default: cuda if available)"
+    )
+    parser.add_argument(
+        "--dtype", choices=["auto", "float32", "bfloat16", "float16"], default="auto"
+    )
+    parser.add_argument(
+        "--prompt-style",
+        choices=["chat", "plain"],
+        default="chat",
+        help="wrap prompts in the tokenizer's chat template, or not",
+    )
+    parser.add_argument(
+        "--no-context",
+        action="store_true",
+        help="ask the query without the episode (memory-dependent baseline)",
+    )
+    parser.add_argument(
+        "--no-b0-pair",
+        action="store_true",
+        help="B1 only: skip the interleaved B0 run (no overhead/equivalence fields)",
+    )
+    parser.add_argument(
+        "--rag-k", type=_positive, default=5, help="episodes retrieved per query (RAG)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -100,9 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--no-b0-pair applies to --mode B1 only")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.quiet:
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
+        silence_progress_bars()
     try:
         paths = run(args, argv if argv is not None else sys.argv[1:])
     except ModelLoadError as exc:
@@ -157,16 +196,28 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Path, Path]:
     return write_reports(report, args.outdir or DEFAULT_OUTDIRS[args.mode])
 
 
-def run_baseline(args: argparse.Namespace, loaded: LoadedModel, inputs: RunInputs) -> dict[str, list[dict[str, Any]]]:
+def run_baseline(
+    args: argparse.Namespace, loaded: LoadedModel, inputs: RunInputs
+) -> dict[str, list[dict[str, Any]]]:
     if args.baseline == "long-context":
         items = run_long_context(
-            loaded.model, loaded.tokenizer, inputs.records, inputs.settings, inputs.geometry, inputs.batch_size
+            loaded.model,
+            loaded.tokenizer,
+            inputs.records,
+            inputs.settings,
+            inputs.geometry,
+            inputs.batch_size,
         )
         return {"long_context": items}
     if args.baseline == "rag":
         result = run_rag(
-            loaded.model, loaded.tokenizer, inputs.records, k=args.rag_k, settings=inputs.settings,
-            geometry=inputs.geometry, batch_size=inputs.batch_size,
+            loaded.model,
+            loaded.tokenizer,
+            inputs.records,
+            k=args.rag_k,
+            settings=inputs.settings,
+            geometry=inputs.geometry,
+            batch_size=inputs.batch_size,
         )
         return {"rag": result.items}
     return {}

@@ -35,19 +35,25 @@ def load_metrics(path: str | Path) -> dict[str, Any]:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CompareError(f"{file}: not valid JSON ({exc})") from None
-    if not isinstance(data, dict) or data.get("kind") != "hei-nw-metrics" or "items" not in data:
+    if (
+        not isinstance(data, dict)
+        or data.get("kind") != "hei-nw-metrics"
+        or not isinstance(data.get("items"), list)
+        or not isinstance(data.get("config"), dict)
+    ):
         raise CompareError(f"{file}: not a HEI-NW metrics file (written by `harness`)")
     return data
 
 
 def _same_run(a: dict[str, Any], b: dict[str, Any]) -> None:
-    for what, get in (
-        ("scenario", lambda d: d.get("scenario")),
-        ("seed", lambda d: d["config"].get("seed")),
-        ("model", lambda d: d["config"].get("model")),
-    ):
-        if get(a) != get(b):
-            raise CompareError(f"the runs differ in {what}: {get(a)!r} vs {get(b)!r}")
+    identity = {
+        "scenario": (a.get("scenario"), b.get("scenario")),
+        "seed": (a["config"].get("seed"), b["config"].get("seed")),
+        "model": (a["config"].get("model"), b["config"].get("model")),
+    }
+    for what, (left, right) in identity.items():
+        if left != right:
+            raise CompareError(f"the runs differ in {what}: {left!r} vs {right!r}")
 
 
 def compare(b0: dict[str, Any], b1: dict[str, Any], max_delta: float = 0.1) -> tuple[int, str]:
@@ -59,8 +65,12 @@ def compare(b0: dict[str, Any], b1: dict[str, Any], max_delta: float = 0.1) -> t
         raise CompareError("the runs share no items (compare runs of the same scenario and seed)")
     cells, failed = [], []
     for metric in COMPARED:
-        stats = paired_bootstrap([float(x[metric]) for x, _ in shared], [float(y[metric]) for _, y in shared])
-        cells.append(f"{metric} {stats['mean_diff']:+.3f} [{stats['ci_low']:+.3f}, {stats['ci_high']:+.3f}]")
+        stats = paired_bootstrap(
+            [float(x[metric]) for x, _ in shared], [float(y[metric]) for _, y in shared]
+        )
+        cells.append(
+            f"{metric} {stats['mean_diff']:+.3f} [{stats['ci_low']:+.3f}, {stats['ci_high']:+.3f}]"
+        )
         if metric in GATED and abs(stats["mean_diff"]) > max_delta:
             failed.append(f"{metric} delta {stats['mean_diff']:+.3f} exceeds ±{max_delta}")
     flips = sum(x["prediction"] != y["prediction"] for x, y in shared)
@@ -81,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="compare_b0_b1", description="Compare B0 and B1 metrics JSON files item by item."
     )
     parser.add_argument("b0", help="B0 metrics JSON (e.g. reports/baseline/A_B0_metrics.json)")
-    parser.add_argument("b1", help="B1 metrics JSON (e.g. reports/m1-episodic-adapter/A_B1_metrics.json)")
+    parser.add_argument(
+        "b1", help="B1 metrics JSON (e.g. reports/m1-episodic-adapter/A_B1_metrics.json)"
+    )
     parser.add_argument("--max-delta", type=float, default=0.1, help="largest EM/F1 delta allowed")
     args = parser.parse_args(argv)
     try:

@@ -71,33 +71,23 @@ def run_b1(inputs: RunInputs, adapter: EpisodicAdapter, pair_with_b0: bool = Tru
     progress = Progress(len(inputs.records), "B1", inputs.quiet)
     b1_items: list[dict[str, Any]] = []
     b0_items: list[dict[str, Any]] = []
-    common = (inputs.model, inputs.tokenizer)
+    b1_memory: dict[str, Any] = {"adapter": adapter, "mem_tokens": None}
     try:
         for turn, chunk in enumerate(batches(len(inputs.records), inputs.batch_size)):
             records = [inputs.records[i] for i in chunk]
             chunk_prompts = [prompts[i] for i in chunk]
-
-            def b1() -> list[dict[str, Any]]:
-                return run_generation(
-                    *common, records, chunk_prompts, inputs.settings, inputs.geometry,
-                    len(records), adapter=adapter, mem_tokens=None,
+            # Alternate which run goes first so neither always pays for a cold cache.
+            order = ("B0", "B1") if turn % 2 == 0 else ("B1", "B0")
+            produced = {
+                mode: _generate(
+                    inputs, records, chunk_prompts, **(b1_memory if mode == "B1" else {})
                 )
-
-            def b0() -> list[dict[str, Any]]:
-                return run_generation(
-                    *common, records, chunk_prompts, inputs.settings, inputs.geometry, len(records)
-                )
-
-            if pair_with_b0 and turn % 2 == 0:
-                b0_items += b0()
-                b1_items += b1()
-            elif pair_with_b0:
-                new_b1 = b1()
-                b0_items += b0()
-                b1_items += new_b1
-            else:
-                b1_items += b1()
-            for item in b1_items[len(b1_items) - len(records) :]:
+                for mode in (order if pair_with_b0 else ("B1",))
+            }
+            b0_items += produced.get("B0", [])
+            new_b1 = produced["B1"]
+            b1_items += new_b1
+            for item in new_b1:
                 progress.update(item)
     finally:
         progress.close()
@@ -111,11 +101,29 @@ def run_b1(inputs: RunInputs, adapter: EpisodicAdapter, pair_with_b0: bool = Tru
     return B1Run(items=b1_items, b0_items=b0_items if pair_with_b0 else None, summary=summary)
 
 
+def _generate(
+    inputs: RunInputs, records: Sequence[Record], prompts: Sequence[str], **memory: Any
+) -> list[dict[str, Any]]:
+    """One timed batch of generations (the whole chunk in one generate call)."""
+    return run_generation(
+        inputs.model,
+        inputs.tokenizer,
+        records,
+        prompts,
+        inputs.settings,
+        inputs.geometry,
+        batch_size=len(records),
+        **memory,
+    )
+
+
 def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
-def pair_summary(b0_items: Sequence[dict[str, Any]], b1_items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def pair_summary(
+    b0_items: Sequence[dict[str, Any]], b1_items: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
     """Paired latency overhead and prediction equality of B1 against B0.
 
     With no items the overhead is 0 s, the ratio 1 and the predictions
@@ -127,7 +135,9 @@ def pair_summary(b0_items: Sequence[dict[str, Any]], b1_items: Sequence[dict[str
         for b0, b1 in zip(b0_items, b1_items, strict=True)
         if b0["latency_s"] > 0
     ]
-    mismatches = sum(b0["prediction"] != b1["prediction"] for b0, b1 in zip(b0_items, b1_items, strict=True))
+    mismatches = sum(
+        b0["prediction"] != b1["prediction"] for b0, b1 in zip(b0_items, b1_items, strict=True)
+    )
     return {
         "paired_items": len(diffs),
         "b0_latency_median_s": _median([i["latency_s"] for i in b0_items]),

@@ -14,7 +14,9 @@ class Progress:
     def __init__(self, total: int, description: str, quiet: bool) -> None:
         self.bar: Any = None
         if not quiet and total > 0:
-            self.bar = tqdm(total=total, desc=description, unit="item", file=sys.stderr, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=total, desc=description, unit="item", file=sys.stderr, dynamic_ncols=True
+            )
         self.done = 0
         self.em_total = 0.0
         self.contains_total = 0.0
@@ -24,7 +26,10 @@ class Progress:
         self.em_total += float(item["em"])
         self.contains_total += float(item["contains"])
         if self.bar is not None:
-            self.bar.set_postfix(em=f"{self.em_total / self.done:.2f}", contains=f"{self.contains_total / self.done:.2f}")
+            self.bar.set_postfix(
+                em=f"{self.em_total / self.done:.2f}",
+                contains=f"{self.contains_total / self.done:.2f}",
+            )
             self.bar.update(1)
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ support, and returns NaN for rows whose keys are all masked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -127,9 +128,9 @@ class EpisodicAdapter(nn.Module):
         # (see _apply) so a bf16 host cannot round a small trained gate to zero.
         self.gate = nn.Parameter(torch.zeros(1, dtype=torch.float32))
 
-    def _apply(self, fn, recurse=True):  # type: ignore[no-untyped-def]
+    def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> EpisodicAdapter:
         """Keep the gate in fp32 when the module is cast (``.to(bfloat16)``)."""
-        result = super()._apply(fn, recurse)
+        result: EpisodicAdapter = super()._apply(fn, recurse)  # type: ignore[no-untyped-call]
         if self.gate.dtype != torch.float32:
             self.gate.data = self.gate.data.float()
         return result
@@ -201,7 +202,7 @@ class EpisodicAdapter(nn.Module):
             enable_gqa=self.n_kv_heads != self.n_heads,
         )  # (B, nh, T, hd)
         attended = attended.transpose(1, 2).reshape(B, T, d)
-        update = self.residual_dropout(self.o_proj(attended))  # (B, T, d)
+        update: Tensor = self.residual_dropout(self.o_proj(attended))  # (B, T, d)
         out = H_t + torch.tanh(self.gate).to(H_t.dtype) * update
         if row_has_memory is not None:
             out = torch.where(row_has_memory[:, None, None], out, H_t)

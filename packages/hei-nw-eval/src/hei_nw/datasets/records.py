@@ -6,14 +6,8 @@ from typing import Any, NotRequired, TypedDict
 
 from hei_nw.pack import SLOTS
 
-
-class Trace(TypedDict):
-    """The episode as packer slots (``hei_nw.pack.pack_trace`` reads these)."""
-
-    who: str
-    what: str
-    where: str
-    when: str
+Trace = dict[str, str]
+"""The episode as packer slots ``who/what/where/when`` (``hei_nw.pack.pack_trace`` reads these)."""
 
 
 class Record(TypedDict):
@@ -52,7 +46,7 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 
 
 def make_trace(who: str = "", what: str = "", where: str = "", when: str = "") -> Trace:
-    trace = Trace(who=who, what=what, where=where, when=when)
+    trace = {"who": who, "what": what, "where": where, "when": when}
     assert tuple(trace) == SLOTS
     return trace
 

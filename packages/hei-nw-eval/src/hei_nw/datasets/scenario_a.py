@@ -67,7 +67,7 @@ _POOLS = {"who": PEOPLE, "what": ITEMS, "where": PLACES}
 def _other_value(rng: random.Random, slot: str, trace: Trace) -> str:
     if slot == "when":
         return other_date(rng, trace["when"])
-    return pick_other(rng, _POOLS[slot], trace[slot])  # type: ignore[literal-required]
+    return pick_other(rng, _POOLS[slot], trace[slot])
 
 
 def _hard_negative(rng: random.Random, target: Trace, asked: str, cue: Sequence[str]) -> Trace:
@@ -76,7 +76,7 @@ def _hard_negative(rng: random.Random, target: Trace, asked: str, cue: Sequence[
     shared = [s for s in ASKABLE if s not in changed]
     if len(shared) < 2:  # cue of one slot: keep every other slot
         changed = {asked, *cue}
-    negative = dict(target)
+    negative: dict[str, str] = dict(target)
     for slot in changed:
         negative[slot] = _other_value(rng, slot, target)
     return make_trace(**negative)
@@ -99,7 +99,7 @@ def _record(
         scenario=SCENARIO,
         context=story(trace),
         query=question(trace, asked, cue),
-        expected=trace[asked],  # type: ignore[literal-required]
+        expected=trace[asked],
         should_remember=keep,
         lag=lag,
         group_id=group,

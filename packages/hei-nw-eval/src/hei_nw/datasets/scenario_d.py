@@ -64,7 +64,7 @@ def generate(n: int, seed: int, store_size: int = DEFAULT_STORE_SIZE) -> list[Re
         for j in range(store_size):
             # Change the person or the date (never both): same schema, one tiny change,
             # so the (who, when) cue still matches the target alone.
-            near = dict(target)
+            near: dict[str, str] = dict(target)
             slot = rng.choice(("who", "when"))
             near[slot] = (
                 pick_other(rng, PEOPLE, target["who"])

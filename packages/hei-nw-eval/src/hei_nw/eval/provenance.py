@@ -8,7 +8,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-OUR_DISTRIBUTIONS = ("hei-nw-adapter", "hei-nw-pack", "hei-nw-models", "hei-nw-eval", "hei-nw-harness")
+OUR_DISTRIBUTIONS = (
+    "hei-nw-adapter",
+    "hei-nw-pack",
+    "hei-nw-models",
+    "hei-nw-eval",
+    "hei-nw-harness",
+)
 
 
 def _version(dist: str) -> str | None:

@@ -27,7 +27,12 @@ def summarise_compute(items: Sequence[Mapping[str, Any]]) -> dict[str, float | i
     """Means and totals of per-item ``compute`` footprints."""
     footprints = [item["compute"] for item in items if item.get("compute")]
     if not footprints:
-        return {"items": 0, "mean_prompt_tokens": None, "total_attention_flops": 0, "mean_kv_cache_bytes": None}
+        return {
+            "items": 0,
+            "mean_prompt_tokens": None,
+            "total_attention_flops": 0,
+            "mean_kv_cache_bytes": None,
+        }
     n = len(footprints)
     return {
         "items": n,
@@ -61,12 +66,16 @@ def build_report(
         "latency_s": latency_summary([float(item["latency_s"]) for item in items]),
         "lag_bins": bin_by_lag(items, lag_bins),
         "compute": {
-            "formulas": {"attention_flops": ATTENTION_FLOPS_FORMULA, "kv_cache_bytes": KV_BYTES_FORMULA},
+            "formulas": {
+                "attention_flops": ATTENTION_FLOPS_FORMULA,
+                "kv_cache_bytes": KV_BYTES_FORMULA,
+            },
             "no_memory": summarise_compute(items),
             **{name: summarise_compute(b_items) for name, b_items in baselines.items()},
         },
         "baselines": {
-            name: {"metrics": aggregate(b_items), "items": list(b_items)} for name, b_items in baselines.items()
+            name: {"metrics": aggregate(b_items), "items": list(b_items)}
+            for name, b_items in baselines.items()
         },
         "summary": dict(summary or {}),
         "items": list(items),
@@ -118,8 +127,14 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         "|---|---|---|",
     ]
     for name, value in report["metrics"].items():
-        lines.append(f"| {name} | {_fmt(value['mean'])} | [{_fmt(value['ci_low'])}, {_fmt(value['ci_high'])}] |")
-    lines += ["", "F1 is a mean of fractional scores; its interval treats it as a rate (approximate).", ""]
+        lines.append(
+            f"| {name} | {_fmt(value['mean'])} | [{_fmt(value['ci_low'])}, {_fmt(value['ci_high'])}] |"
+        )
+    lines += [
+        "",
+        "F1 is a mean of fractional scores; its interval treats it as a rate (approximate).",
+        "",
+    ]
     for name, baseline in report.get("baselines", {}).items():
         cells = " · ".join(f"{k} {_fmt(v['mean'])}" for k, v in baseline["metrics"].items())
         lines.append(f"Baseline **{name}**: {cells}")
@@ -140,7 +155,12 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         lines += [f"| {key} | {_fmt(value, 6)} |" for key, value in report["summary"].items()]
         lines.append("")
 
-    lines += ["## Lag bins", "", "| Lag bin | n | em | relaxed_em | f1 | contains |", "|---|---|---|---|---|---|"]
+    lines += [
+        "## Lag bins",
+        "",
+        "| Lag bin | n | em | relaxed_em | f1 | contains |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in report["lag_bins"]:
         lines.append(
             f"| {row['bin']} | {row['n']} | {_fmt(row['em'])} | {_fmt(row['relaxed_em'])} | "

@@ -55,7 +55,9 @@ def item_result(
         "generated_tokens": generation["generated_tokens"],
         "finish_reason": generation["finish_reason"],
         "lag": record["lag"],
-        "compute": geometry.footprint(generation["prompt_tokens"], generation["generated_tokens"]).as_dict(),
+        "compute": geometry.footprint(
+            generation["prompt_tokens"], generation["generated_tokens"]
+        ).as_dict(),
     }
 
 
@@ -86,7 +88,9 @@ def run_generation(
                 **{**settings.extra, **generate_kwargs},
             )
         for i, generation in zip(chunk, generations, strict=True):
-            item = item_result(records[i], prompts[i], generation, timer.elapsed_s / len(chunk), geometry)
+            item = item_result(
+                records[i], prompts[i], generation, timer.elapsed_s / len(chunk), geometry
+            )
             results.append(item)
             if on_item is not None:
                 on_item(item)

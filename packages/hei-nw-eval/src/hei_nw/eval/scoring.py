@@ -28,9 +28,7 @@ def aggregate(items: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, float |
     return summary
 
 
-def bin_by_lag(
-    records: Sequence[Mapping[str, Any]], bins: Sequence[int]
-) -> list[dict[str, Any]]:
+def bin_by_lag(records: Sequence[Mapping[str, Any]], bins: Sequence[int]) -> list[dict[str, Any]]:
     """Group scored items by lag into ``bins`` (edges: ``[b_i, b_{i+1})``, last open).
 
     Items whose lag is None are counted in a final ``"none"`` bin when present.

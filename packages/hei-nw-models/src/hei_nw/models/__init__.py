@@ -10,6 +10,7 @@ from hei_nw.models.base import (
     generate_batch,
     load_base,
     load_model,
+    silence_progress_bars,
 )
 from hei_nw.models.read_path import (
     adapter_attached,
@@ -34,4 +35,5 @@ __all__ = [
     "load_base",
     "load_model",
     "set_seed",
+    "silence_progress_bars",
 ]

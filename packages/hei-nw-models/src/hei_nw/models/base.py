@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 import torch
-from torch import nn
 
 from hei_nw.adapter import EpisodicAdapter
 from hei_nw.models import smollm2
@@ -154,6 +153,13 @@ def _four_bit_config(device: torch.device) -> Any:
     from transformers import BitsAndBytesConfig
 
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_compute_dtype=torch.bfloat16)
+
+
+def silence_progress_bars() -> None:
+    """Turn off transformers' own progress bars (weight loading, GGUF conversion)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
 
 def load_base(
@@ -294,14 +300,14 @@ def _check_memory(
     mem_tokens: Sequence[Sequence[int] | None] | None,
     n_prompts: int,
     adapter: EpisodicAdapter | None,
-    model: nn.Module,
+    model: Any,
 ) -> list[list[int]] | None:
     """Validate memory tokens; None when no prompt has any (the exact B0 path)."""
     if mem_tokens is None:
         return None
     if len(mem_tokens) != n_prompts:
         raise ValueError(f"mem_tokens has {len(mem_tokens)} rows for {n_prompts} prompts")
-    vocab = int(model.get_input_embeddings().num_embeddings)
+    vocab = int(model.get_input_embeddings().weight.shape[0])
     rows: list[list[int]] = []
     for row in mem_tokens:
         tokens = list(row or [])

@@ -1,0 +1,131 @@
+"""Scenario generators: determinism, prefix stability, fields and scenario rules."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+
+from hei_nw.datasets import GENERATORS, REQUIRED_FIELDS, generate
+from hei_nw.datasets.pools import ITEMS, PEOPLE, PLACES, PROJECTS, SERVERS
+from hei_nw.datasets.scenario_a import ASKABLE
+from hei_nw.pack import SLOTS
+
+SCENARIOS = sorted(GENERATORS)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_same_seed_same_records_other_seed_different(scenario: str) -> None:
+    assert generate(scenario, 20, 5) == generate(scenario, 20, 5)
+    assert generate(scenario, 20, 5) != generate(scenario, 20, 6)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_prefix_stable_across_sizes(scenario: str) -> None:
+    assert generate(scenario, 8, 3) == generate(scenario, 64, 3)[:8]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_large_runs_have_every_field_and_unique_ids(scenario: str) -> None:
+    records = generate(scenario, 600, 1)
+    assert len(records) == 600
+    ids = [r["id"] for r in records]
+    assert len(set(ids)) == len(ids)
+    for record in records:
+        for field in REQUIRED_FIELDS:
+            assert field in record, field
+        assert record["scenario"] == scenario
+        assert record["should_remember"] is True
+        assert tuple(record["trace"]) == SLOTS
+        assert record["expected"]
+        assert record["expected"] in record["context"]
+        for distractor in record["distractors"]:
+            assert distractor["should_remember"] is False
+            assert distractor["group_id"] == record["group_id"]
+
+
+def test_pools_are_disjoint_and_synthetic() -> None:
+    pools = [set(PEOPLE), set(PLACES), set(ITEMS), set(PROJECTS), set(SERVERS)]
+    for a, b in itertools.combinations(pools, 2):
+        assert not a & b
+    assert len(PEOPLE) >= 500
+
+
+def test_zero_items_and_bad_sizes() -> None:
+    assert generate("A", 0, 1) == []
+    with pytest.raises(ValueError, match="n must be a non-negative int"):
+        generate("A", -1, 1)
+    with pytest.raises(ValueError, match="unknown scenario 'F'"):
+        generate("F", 1, 1)
+
+
+def test_a_hard_negatives_share_two_slots_and_cue_stays_unique() -> None:
+    records = generate("A", 500, 2)
+    for record in records:
+        target: dict[str, str] = dict(record["trace"])
+        asked, cue = record["extra"]["asked"], record["extra"]["cue"]
+        assert record["expected"] == target[asked]
+        assert len(record["distractors"]) == 1
+        for distractor in record["distractors"]:
+            negative: dict[str, str] = dict(distractor["trace"])
+            shared = [s for s in SLOTS if negative[s] == target[s]]
+            assert len(shared) >= 2
+            assert negative[asked] != target[asked]
+            assert not all(negative[s] == target[s] for s in cue), "cue must identify the target"
+        for slot in cue:  # the query names exactly the cue slots
+            assert target[slot] in record["query"]
+        assert target[asked] not in record["query"]
+
+
+def test_a_lags_cover_every_bin_and_options_apply() -> None:
+    assert set(Counter(r["lag"] for r in generate("A", 500, 4))) == {0, 1, 3, 7, 30}
+    assert {r["lag"] for r in generate("A", 50, 4, lag_bins=(2,))} == {2}
+    counts = [len(r["distractors"]) for r in generate("A", 200, 4, confounders_ratio=2.5)]
+    assert set(counts) == {2, 3}
+    assert all(not r["distractors"] for r in generate("A", 20, 4, confounders_ratio=0.0))
+    assert {r["extra"]["asked"] for r in generate("A", 200, 4)} == set(ASKABLE)
+    with pytest.raises(ValueError, match="confounders_ratio"):
+        generate("A", 1, 1, confounders_ratio=-1)
+
+
+def test_b_update_contradicts_prior_and_has_control() -> None:
+    for record in generate("B", 200, 3):
+        extra = record["extra"]
+        assert extra["prior"] != record["expected"]
+        assert extra["prior"] in record["context"]
+        assert f"now {record['expected']}" in record["context"]
+        assert extra["control_expected"] in record["context"]
+        assert extra["control_expected"] not in (extra["prior"], record["expected"])
+
+
+def test_c_queries_are_paraphrases_not_the_fact() -> None:
+    records = generate("C", 300, 3)
+    assert {r["extra"]["kind"] for r in records} == {"server_port", "editor", "office"}
+    for record in records:
+        assert record["query"] not in record["context"]
+    assert len({r["query"] for r in records if r["extra"]["kind"] == "editor"}) == 3
+
+
+def test_d_store_size_and_unique_cue() -> None:
+    for record in generate("D", 100, 3, store_size=12):
+        assert len(record["distractors"]) == 12
+        target: dict[str, str] = dict(record["trace"])
+        for near in record["distractors"]:
+            trace: dict[str, str] = dict(near["trace"])
+            assert (trace["who"], trace["when"]) != (target["who"], target["when"])
+            assert sum(trace[s] != target[s] for s in SLOTS) == 2
+    assert all(not r["distractors"] for r in generate("D", 5, 3, store_size=0))
+
+
+def test_e_needle_position_and_length() -> None:
+    for position in (0.0, 0.5, 1.0):
+        for record in generate("E", 10, 3, length=40, position=position):
+            turns = record["context"].split("\n")
+            assert len(turns) == 41
+            needle = [i for i, t in enumerate(turns) if record["trace"]["where"] in t]
+            assert needle == [round(position * 40)]
+    short, long = generate("E", 1, 3, length=4)[0], generate("E", 1, 3, length=200)[0]
+    assert len(long["context"]) > 10 * len(short["context"])
+    with pytest.raises(ValueError, match="position"):
+        generate("E", 1, 1, position=1.5)

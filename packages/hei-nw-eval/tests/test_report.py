@@ -1,0 +1,125 @@
+"""Reports: content, sections, and atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hei_nw.eval import (
+    build_prompt,
+    build_report,
+    render_markdown,
+    template_hash,
+    write_json_atomic,
+    write_reports,
+)
+from hei_nw.eval.scoring import bin_by_lag, score
+
+
+def make_item(i: int, prediction: str, expected: str, lag: int | None) -> dict[str, Any]:
+    return {
+        "id": f"A-{i}",
+        "prediction": prediction,
+        "expected": expected,
+        **score(prediction, expected),
+        "latency_s": 0.1 * (i + 1),
+        "prompt_tokens": 10,
+        "generated_tokens": 3,
+        "lag": lag,
+        "finish_reason": "eos",
+        "compute": {
+            "prompt_tokens": 10,
+            "generated_tokens": 3,
+            "attention_flops": 100,
+            "kv_cache_bytes": 64,
+        },
+    }
+
+
+ITEMS = [
+    make_item(0, "Café Lumen", "Café Lumen", 0),
+    make_item(1, "It was at the Dock Marrow.", "Dock Marrow", 3),
+    make_item(2, "No idea", "Station Orchid", 30),
+]
+
+
+def report(items: list[dict[str, Any]] = ITEMS) -> dict[str, Any]:
+    config = {"command": "harness --mode B0", "seed": 7, "model": "m", "batch_size": 1}
+    return build_report(scenario="A", mode="B0", config=config, items=items, summary={"x": 1.5})
+
+
+def test_report_json_has_provenance_metrics_and_items() -> None:
+    data = report()
+    assert data["schema_version"] == 1
+    assert data["versions"]["torch"]
+    assert "commit" in data["versions"]["git"]
+    assert data["metrics"]["em"]["mean"] == pytest.approx(1 / 3)
+    assert data["metrics"]["contains"]["mean"] == pytest.approx(2 / 3)
+    assert data["latency_s"]["count"] == 3
+    assert data["compute"]["no_memory"]["total_attention_flops"] == 300
+    assert [row["bin"] for row in data["lag_bins"]] == ["0", "1-2", "3-6", "7-29", "30+"]
+    assert len(data["items"]) == 3
+
+
+def test_markdown_has_every_section() -> None:
+    md = render_markdown(report())
+    for heading in (
+        "## Run",
+        "## Metrics",
+        "## Latency",
+        "## Summary",
+        "## Lag bins",
+        "## Compute",
+        "## Failed items",
+    ):
+        assert heading in md
+    assert "| Lag bin |" in md
+    assert "attention_flops = " in md
+    assert "Station Orchid" in md  # the failed item is shown
+
+
+def test_empty_run_writes_valid_reports(tmp_path: Path) -> None:
+    json_path, md_path = write_reports(report([]), tmp_path)
+    data = json.loads(json_path.read_text())
+    assert data["n_items"] == 0
+    assert data["metrics"]["em"]["mean"] is None
+    assert "None." in md_path.read_text()
+
+
+def test_lag_bins_put_none_lags_apart() -> None:
+    rows = bin_by_lag([*ITEMS, make_item(3, "x", "y", None)], (0, 5))
+    assert {row["bin"]: row["n"] for row in rows} == {"0-4": 2, "5+": 1, "none": 1}
+
+
+def test_interrupted_write_leaves_previous_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "A_B0_metrics.json"
+    write_json_atomic(target, {"version": "old"})
+
+    def crash(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)  # the rename step inside Path.replace
+    with pytest.raises(KeyboardInterrupt):
+        write_json_atomic(target, {"version": "new"})
+    assert json.loads(target.read_text()) == {"version": "old"}
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temp file left
+
+
+def test_unserialisable_data_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="JSON compliant"):
+        write_json_atomic(tmp_path / "x.json", {"bad": float("nan")})
+    assert not list(tmp_path.iterdir())
+
+
+def test_one_prompt_builder_with_and_without_context() -> None:
+    with_context = build_prompt("Where?", "On Monday Dana left a bag at Dock 7.")
+    assert "Notes:\nOn Monday Dana" in with_context
+    assert with_context.endswith("Question: Where?")
+    assert "Notes" not in build_prompt("Where?")
+    assert len(template_hash()) == 16
