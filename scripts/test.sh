@@ -32,7 +32,7 @@ for member in "${members[@]}"; do
   echo "=== $name: tests in an environment with only its declared dependencies"
   rm -rf "$env_dir"
   UV_PROJECT_ENVIRONMENT="$env_dir" uv sync --quiet --frozen --only-dev
-  UV_PROJECT_ENVIRONMENT="$env_dir" uv run --quiet --frozen --package "$name" \
+  HEI_NW_ISOLATED_ENV="$name" UV_PROJECT_ENVIRONMENT="$env_dir" uv run --quiet --frozen --package "$name" \
     pytest "$member/tests" -q -m "$markers" -p no:cacheprovider
 done
 
