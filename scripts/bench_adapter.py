@@ -2,8 +2,9 @@
 
 For each model width d (576 = SmolLM2-135M, 1536 = Qwen2.5-1.5B) and memory size
 k in {0, 32, 128, 512}, time one adapter call with memory re-projected every call
-(raw M_t) against memory projected once (MemoryKV). The k = 0 path is timed
-against a plain nn.Identity call. Runs are interleaved in alternating order for
+(raw M_t) against memory projected once (MemoryKV). The k = 0 path (M_t None,
+or an empty [1, 0, d] tensor, which is validated first) is timed against a plain
+nn.Identity module call. Runs are interleaved in alternating order for
 at least 15 pairs; ratios are reported as median and spread.
 
     uv run python scripts/bench_adapter.py [--pairs 21] [--calls 200]
@@ -77,21 +78,22 @@ def main() -> None:
         adapter.gate.fill_(0.5)
         H = torch.randn(1, 1, d)
         identity = torch.nn.Identity()
-        empty = torch.randn(1, 0, d)
-        k0 = paired(lambda: adapter(H, empty), lambda: identity(H), args.pairs, args.calls)  # noqa: B023
-        rows.append(
-            {
-                "d": d,
-                "k": 0,
-                "empty_memory_s": k0.a_s,
-                "identity_call_s": k0.b_s,
-                "empty_over_identity": k0.a_over_b,
-            }
-        )
-        print(
-            f"d={d} k=0: empty memory {k0.a_s * 1e6:.2f} us vs nn.Identity {k0.b_s * 1e6:.2f} us "
-            f"-> ratio {k0.a_over_b['median']:.2f}"
-        )
+        for label, memory_arg in (("none", None), ("empty", torch.randn(1, 0, d))):
+            k0 = paired(lambda: adapter(H, memory_arg), lambda: identity(H), args.pairs, args.calls)  # noqa: B023
+            rows.append(
+                {
+                    "d": d,
+                    "k": 0,
+                    "memory": label,
+                    "adapter_call_s": k0.a_s,
+                    "identity_call_s": k0.b_s,
+                    "adapter_over_identity": k0.a_over_b,
+                }
+            )
+            print(
+                f"d={d} k=0 ({label}): adapter {k0.a_s * 1e6:.2f} us vs nn.Identity "
+                f"{k0.b_s * 1e6:.2f} us -> ratio {k0.a_over_b['median']:.2f}"
+            )
         for k in MEMORY_SIZES:
             M = torch.randn(1, k, d)
             memory = adapter.project_memory(M)

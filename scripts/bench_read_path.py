@@ -23,12 +23,12 @@ from typing import Any
 
 import torch
 from bench_common import machine, spread, write_result
-from transformers import LogitsProcessorList, Qwen2Config
+from transformers import LogitsProcessorList
 
 from hei_nw.adapter import EpisodicAdapter
 from hei_nw.models import build_default_adapter, generate, load_model
 from hei_nw.models.read_path import prepare_memory
-from hei_nw.models.testing import shared_tokenizer
+from hei_nw.models.testing import qwen25_05b_shaped_model, shared_tokenizer
 
 PROMPT = "Summarise what happened at the station yesterday in a few sentences."
 MEMORY_TOKENS = 128
@@ -47,25 +47,6 @@ class StepClock:
     def decode_step_s(self) -> float:
         gaps = [b - a for a, b in zip(self.stamps, self.stamps[1:], strict=False)]
         return statistics.median(gaps)
-
-
-def qwen25_05b_shape() -> Any:
-    from transformers import AutoModelForCausalLM
-
-    config = Qwen2Config(
-        vocab_size=151936,
-        hidden_size=896,
-        intermediate_size=4864,
-        num_hidden_layers=24,
-        num_attention_heads=14,
-        num_key_value_heads=2,
-        max_position_embeddings=32768,
-        tie_word_embeddings=True,
-        rope_theta=1000000.0,
-        rms_norm_eps=1e-6,
-    )
-    torch.manual_seed(0)
-    return AutoModelForCausalLM.from_config(config, dtype=torch.float32).eval()
 
 
 def memory_ids(tokenizer: Any) -> list[int]:
@@ -158,7 +139,7 @@ def main() -> None:
     results.append(
         bench_model(
             "Qwen2.5-0.5B-shaped (random)",
-            qwen25_05b_shape(),
+            qwen25_05b_shaped_model(),
             tokenizer,
             args.rounds,
             args.new_tokens,

@@ -96,3 +96,23 @@ def tiny_model(arch: str = "llama", seed: int = 0, **overrides: Any) -> Any:
     set_seed(seed)
     model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
     return model.eval()
+
+
+def qwen25_05b_shaped_model(seed: int = 0) -> Any:
+    """A random-weight model with Qwen2.5-0.5B's geometry (24 layers, hidden 896,
+    14 heads, 2 KV heads, vocab 151936) for benchmarks; about 0.5 B parameters."""
+    from transformers import AutoModelForCausalLM, Qwen2Config
+
+    config = Qwen2Config(
+        vocab_size=151936,
+        hidden_size=896,
+        intermediate_size=4864,
+        num_hidden_layers=24,
+        num_attention_heads=14,
+        num_key_value_heads=2,
+        max_position_embeddings=32768,
+        tie_word_embeddings=True,
+        rms_norm_eps=1e-6,
+    )
+    set_seed(seed)
+    return AutoModelForCausalLM.from_config(config, dtype=torch.float32).eval()
