@@ -25,14 +25,26 @@ def _version(dist: str) -> str | None:
 
 
 def git_state(cwd: str | Path | None = None) -> dict[str, Any]:
-    """``{"commit", "dirty"}`` of the repository around ``cwd`` (None outside git)."""
+    """``{"commit", "dirty"}`` of the repository around ``cwd`` (None outside git).
+
+    ``dirty`` means tracked code differs from the commit; changes under
+    ``reports/`` (what runs write) do not count.
+    """
     where = Path(cwd) if cwd else Path(__file__).resolve().parent
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":(exclude)reports",
+            ],
             cwd=where,
             capture_output=True,
             text=True,

@@ -121,10 +121,11 @@ def load_model(
         tokenizer = _from_pretrained(AutoTokenizer, source)
         model = _from_pretrained(AutoModelForCausalLM, source, dtype=torch_dtype, **extra)
     except (OSError, ValueError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
         raise ModelLoadError(
-            f"cannot load model {model_id!r}: not a local model folder and not in the "
-            f"HuggingFace cache (the hub may be unreachable); the offline default is "
-            f"{DEFAULT_MODEL!r}"
+            f"cannot load model {model_id!r}: it must be a local model folder or a hub id in "
+            f"the HuggingFace cache (the hub is unreachable offline); the offline default is "
+            f"{DEFAULT_MODEL!r} [{reason}]"
         ) from exc
     if not quant_4bit:
         model = model.to(target)
