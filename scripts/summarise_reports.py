@@ -1,0 +1,65 @@
+"""Print Markdown tables of committed B0 and B1 reports (the README's results section).
+
+    uv run python scripts/summarise_reports.py [reports]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def b0_table(folder: Path) -> list[str]:
+    lines = [
+        "| scenario | n | EM | relaxed EM | F1 | contains | p50 latency (s) | mean prompt tokens |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for path in sorted(folder.glob("*_B0_metrics.json")):
+        report = load(path)
+        m = report["metrics"]
+        lines.append(
+            f"| {report['scenario']} | {report['n_items']} | {m['em']['mean']:.3f} | "
+            f"{m['relaxed_em']['mean']:.3f} | {m['f1']['mean']:.3f} | {m['contains']['mean']:.3f} | "
+            f"{report['latency_s']['p50']:.2f} | {report['compute']['no_memory']['mean_prompt_tokens']:.0f} |"
+        )
+        for name, baseline in report.get("baselines", {}).items():
+            b = baseline["metrics"]
+            lines.append(
+                f"| {report['scenario']} ({name}) | {len(baseline['items'])} | {b['em']['mean']:.3f} | "
+                f"{b['relaxed_em']['mean']:.3f} | {b['f1']['mean']:.3f} | {b['contains']['mean']:.3f} | – | "
+                f"{report['compute'][name]['mean_prompt_tokens']:.0f} |"
+            )
+    return lines
+
+
+def b1_table(folder: Path) -> list[str]:
+    lines = [
+        "| scenario | n | identical to B0 | mismatches | overhead (s, median paired) | B1/B0 latency | adapter layer |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for path in sorted(folder.glob("*_B1_metrics.json")):
+        report = load(path)
+        s = report["summary"]
+        lines.append(
+            f"| {report['scenario']} | {report['n_items']} | {s['predictions_identical_to_b0']} | "
+            f"{s['prediction_mismatches']} | {s['adapter_latency_overhead_s']:+.4f} | "
+            f"{s['b1_b0_latency_ratio']:.3f} | {s['adapter_layer_index']} |"
+        )
+    return lines
+
+
+def main() -> None:
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "reports")
+    print("\n".join(["**B0** (`bash scripts/run_b0_small.sh`)", "", *b0_table(root / "baseline"), ""]))
+    print("\n".join(["**B1, empty memory** (`bash scripts/run_b1_empty.sh`)", "", *b1_table(root / "m1-episodic-adapter")]))
+
+
+if __name__ == "__main__":
+    main()
