@@ -1,6 +1,6 @@
 """Print Markdown tables of committed B0 and B1 reports (the README's results section).
 
-    uv run python scripts/summarise_reports.py [reports]
+uv run python scripts/summarise_reports.py [reports]
 """
 
 from __future__ import annotations
@@ -57,8 +57,18 @@ def b1_table(folder: Path) -> list[str]:
 
 def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "reports")
-    print("\n".join(["**B0** (`bash scripts/run_b0_small.sh`)", "", *b0_table(root / "baseline"), ""]))
-    print("\n".join(["**B1, empty memory** (`bash scripts/run_b1_empty.sh`)", "", *b1_table(root / "m1-episodic-adapter")]))
+    print(
+        "\n".join(["**B0** (`bash scripts/run_b0_small.sh`)", "", *b0_table(root / "baseline"), ""])
+    )
+    print(
+        "\n".join(
+            [
+                "**B1, empty memory** (`bash scripts/run_b1_empty.sh`)",
+                "",
+                *b1_table(root / "m1-episodic-adapter"),
+            ]
+        )
+    )
 
 
 if __name__ == "__main__":

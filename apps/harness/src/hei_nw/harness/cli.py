@@ -61,12 +61,21 @@ def _non_negative(text: str) -> int:
     return value
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show defaults, except for flags and options whose default is "decided later"."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False):
+            return action.help or ""
+        return super()._get_help_string(action) or ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harness",
         description="Evaluate HEI-NW modes over scenarios A-E; writes "
         "{scenario}_{mode}_metrics.json and {scenario}_{mode}_report.md.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument(
         "--mode",
@@ -102,7 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", default=None, help="cpu, cuda, ... (default: cuda if available)"
     )
     parser.add_argument(
-        "--dtype", choices=["auto", "float32", "bfloat16", "float16"], default="auto"
+        "--dtype",
+        choices=["auto", "float32", "bfloat16", "float16"],
+        default="auto",
+        help="weights dtype; auto is bf16 on a GPU that supports it, else fp32",
     )
     parser.add_argument(
         "--prompt-style",
