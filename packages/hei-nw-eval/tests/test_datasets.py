@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -19,6 +22,26 @@ SCENARIOS = sorted(GENERATORS)
 def test_same_seed_same_records_other_seed_different(scenario: str) -> None:
     assert generate(scenario, 20, 5) == generate(scenario, 20, 5)
     assert generate(scenario, 20, 5) != generate(scenario, 20, 6)
+
+
+def test_records_do_not_depend_on_the_process_hash_seed() -> None:
+    """String hashing is randomised per process; generators must not depend on it."""
+    code = (
+        "import hashlib, json; from hei_nw.datasets import generate; "
+        "print(hashlib.sha256(json.dumps([generate(s, 60, 7) for s in 'ABCDE'], "
+        "sort_keys=True).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in ("0", "1", "2")
+    }
+    assert len(digests) == 1
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

@@ -51,6 +51,38 @@ def make_trace(who: str = "", what: str = "", where: str = "", when: str = "") -
     return trace
 
 
+def new_record(
+    item_id: str,
+    scenario: str,
+    *,
+    context: str,
+    query: str,
+    expected: str,
+    trace: Trace,
+    group_id: str | None = None,
+    should_remember: bool = True,
+    lag: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Record:
+    """A record with the usual defaults: its own group, to be remembered, no lag,
+    no distractors yet."""
+    record = Record(
+        id=item_id,
+        scenario=scenario,
+        context=context,
+        query=query,
+        expected=expected,
+        should_remember=should_remember,
+        lag=lag,
+        group_id=group_id or item_id,
+        trace=trace,
+        distractors=[],
+    )
+    if extra is not None:
+        record["extra"] = extra
+    return record
+
+
 def check_size(n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"n must be a non-negative int, got {n!r}")

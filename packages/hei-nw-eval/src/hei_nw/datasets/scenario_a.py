@@ -23,7 +23,7 @@ from hei_nw.datasets.pools import (
     other_date,
     pick_other,
 )
-from hei_nw.datasets.records import Record, Trace, check_size, make_trace
+from hei_nw.datasets.records import Record, Trace, check_size, make_trace, new_record
 
 SCENARIO = "A"
 ASKABLE = ("who", "what", "where", "when")
@@ -77,8 +77,9 @@ def _hard_negative(rng: random.Random, target: Trace, asked: str, cue: Sequence[
     if len(shared) < 2:  # cue of one slot: keep every other slot
         changed = {asked, *cue}
     negative: dict[str, str] = dict(target)
-    for slot in changed:
-        negative[slot] = _other_value(rng, slot, target)
+    for slot in ASKABLE:  # fixed order: set order varies with PYTHONHASHSEED
+        if slot in changed:
+            negative[slot] = _other_value(rng, slot, target)
     return make_trace(**negative)
 
 
@@ -94,17 +95,16 @@ def _cue_for(rng: random.Random, asked: str) -> tuple[str, ...]:
 def _record(
     item_id: str, group: str, trace: Trace, asked: str, cue: Sequence[str], lag: int, keep: bool
 ) -> Record:
-    return Record(
-        id=item_id,
-        scenario=SCENARIO,
+    return new_record(
+        item_id,
+        SCENARIO,
         context=story(trace),
         query=question(trace, asked, cue),
         expected=trace[asked],
+        trace=trace,
+        group_id=group,
         should_remember=keep,
         lag=lag,
-        group_id=group,
-        trace=trace,
-        distractors=[],
         extra={"asked": asked, "cue": list(cue)},
     )
 

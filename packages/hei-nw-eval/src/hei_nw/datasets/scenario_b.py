@@ -8,7 +8,7 @@ carries an unrelated control question whose answer the update must not change.
 from __future__ import annotations
 
 from hei_nw.datasets.pools import PEOPLE, PLACES, PROJECTS, date_from, item_rng, pick_other
-from hei_nw.datasets.records import Record, check_size, make_trace
+from hei_nw.datasets.records import Record, check_size, make_trace, new_record
 
 SCENARIO = "B"
 
@@ -39,17 +39,13 @@ def generate(n: int, seed: int) -> list[Record]:
             f"Update on {updated}: the {attribute} of {entity} is now {new}, replacing {prior}."
         )
         records.append(
-            Record(
-                id=group,
-                scenario=SCENARIO,
+            new_record(
+                group,
+                SCENARIO,
                 context=context,
                 query=template.format(entity=entity),
                 expected=new,
-                should_remember=True,
-                lag=None,
-                group_id=group,
                 trace=make_trace(who=entity, what=f"{attribute}: {new}", where="", when=updated),
-                distractors=[],
                 extra={
                     "prior": prior,
                     "attribute": attribute,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from hei_nw.datasets.pools import PLACES, SERVERS, date_from, item_rng
-from hei_nw.datasets.records import Record, Trace, check_size, make_trace
+from hei_nw.datasets.records import Record, Trace, check_size, make_trace, new_record
 
 SCENARIO = "C"
 _DATABASES = ("Postgres", "MySQL", "Redis", "MongoDB", "SQLite", "Cassandra")
@@ -71,17 +71,13 @@ def generate(n: int, seed: int) -> list[Record]:
         fact, cue, answer, trace = kind(rng)
         trace["when"] = date_from(rng)
         records.append(
-            Record(
-                id=group,
-                scenario=SCENARIO,
+            new_record(
+                group,
+                SCENARIO,
                 context=fact,
                 query=cue,
                 expected=answer,
-                should_remember=True,
-                lag=None,
-                group_id=group,
                 trace=trace,
-                distractors=[],
                 extra={"kind": kind.__name__.strip("_")},
             )
         )

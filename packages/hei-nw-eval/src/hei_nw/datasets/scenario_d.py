@@ -18,7 +18,7 @@ from hei_nw.datasets.pools import (
     other_date,
     pick_other,
 )
-from hei_nw.datasets.records import Record, Trace, check_size, make_trace
+from hei_nw.datasets.records import Record, Trace, check_size, make_trace, new_record
 
 SCENARIO = "D"
 DEFAULT_STORE_SIZE = 8
@@ -31,17 +31,15 @@ def story(trace: Trace) -> str:
 
 
 def _record(item_id: str, group: str, trace: Trace, keep: bool) -> Record:
-    return Record(
-        id=item_id,
-        scenario=SCENARIO,
+    return new_record(
+        item_id,
+        SCENARIO,
         context=story(trace),
         query=f"Where did {trace['who']} park on {trace['when']}?",
         expected=trace["where"],
-        should_remember=keep,
-        lag=None,
-        group_id=group,
         trace=trace,
-        distractors=[],
+        group_id=group,
+        should_remember=keep,
     )
 
 

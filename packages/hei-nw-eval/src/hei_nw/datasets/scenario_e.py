@@ -8,7 +8,7 @@ from memory while B0 must find it in the long transcript.
 from __future__ import annotations
 
 from hei_nw.datasets.pools import ITEMS, PEOPLE, PLACES, article, date_from, item_rng
-from hei_nw.datasets.records import Record, check_size, make_trace
+from hei_nw.datasets.records import Record, check_size, make_trace, new_record
 
 SCENARIO = "E"
 DEFAULT_LENGTH = 24
@@ -48,17 +48,13 @@ def generate(
         at = round((rng.random() if position is None else position) * length)
         turns.insert(at, needle)
         records.append(
-            Record(
-                id=group,
-                scenario=SCENARIO,
+            new_record(
+                group,
+                SCENARIO,
                 context="\n".join(turns),
                 query=f"Where did {speaker_a} store the {trace['what']}?",
                 expected=trace["where"],
-                should_remember=True,
-                lag=None,
-                group_id=group,
                 trace=trace,
-                distractors=[],
                 extra={"needle_position": at / max(length, 1), "length": length},
             )
         )
