@@ -142,12 +142,6 @@ def pick_other(rng: random.Random, pool: Sequence[str], *avoid: str) -> str:
             return value
 
 
-def item_rng(scenario: str, seed: int, index: int) -> random.Random:
-    """The random stream for one item: depends on (scenario, seed, index) only,
-    which makes every generator prefix-stable across sizes."""
-    return random.Random(f"hei-nw/{scenario}/{seed}/{index}")
-
-
 def article(noun_phrase: str) -> str:
     """``"a red backpack"`` / ``"an orange scarf"``."""
     return f"{'an' if noun_phrase[:1].lower() in 'aeiou' else 'a'} {noun_phrase}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
 from typing import Any, NotRequired, TypedDict
 
 from hei_nw.pack import SLOTS
@@ -83,6 +85,14 @@ def new_record(
     return record
 
 
-def check_size(n: int) -> None:
+def item_streams(scenario: str, n: int, seed: int) -> Iterator[tuple[str, random.Random]]:
+    """``(item id, random stream)`` for items ``0..n-1`` of a scenario.
+
+    Each stream depends on (scenario, seed, index) only - a string seed, hashed
+    with SHA-512 by ``random``, not by the per-process ``hash()`` - which makes
+    every generator deterministic and prefix-stable across sizes.
+    """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"n must be a non-negative int, got {n!r}")
+    for index in range(n):
+        yield f"{scenario}-{seed}-{index:05d}", random.Random(f"hei-nw/{scenario}/{seed}/{index}")

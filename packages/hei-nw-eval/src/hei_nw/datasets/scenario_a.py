@@ -19,11 +19,10 @@ from hei_nw.datasets.pools import (
     PLACES,
     article,
     date_from,
-    item_rng,
     other_date,
     pick_other,
 )
-from hei_nw.datasets.records import Record, Trace, check_size, make_trace, new_record
+from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record
 
 SCENARIO = "A"
 ASKABLE = ("who", "what", "where", "when")
@@ -118,15 +117,12 @@ def generate(
 ) -> list[Record]:
     """``n`` Scenario A items; each carries ``confounders_ratio`` distractors on
     average (the fractional part is drawn per item)."""
-    check_size(n)
     if confounders_ratio < 0:
         raise ValueError(f"confounders_ratio must be >= 0, got {confounders_ratio}")
     if not lag_bins:
         raise ValueError("lag_bins must name at least one lag")
     records: list[Record] = []
-    for index in range(n):
-        rng = item_rng(SCENARIO, seed, index)
-        group = f"A-{seed}-{index:05d}"
+    for group, rng in item_streams(SCENARIO, n, seed):
         target = _random_trace(rng)
         asked = rng.choice(ASKABLE)
         cue = _cue_for(rng, asked)

@@ -7,8 +7,8 @@ carries an unrelated control question whose answer the update must not change.
 
 from __future__ import annotations
 
-from hei_nw.datasets.pools import PEOPLE, PLACES, PROJECTS, date_from, item_rng, pick_other
-from hei_nw.datasets.records import Record, check_size, make_trace, new_record
+from hei_nw.datasets.pools import PEOPLE, PLACES, PROJECTS, date_from, pick_other
+from hei_nw.datasets.records import Record, item_streams, make_trace, new_record
 
 SCENARIO = "B"
 
@@ -22,11 +22,8 @@ _CONTROL = ("sponsor", PEOPLE, "Who is the sponsor of {entity}?")
 
 def generate(n: int, seed: int) -> list[Record]:
     """``n`` Scenario B items: prior fact, contradicting update, query, control."""
-    check_size(n)
     records: list[Record] = []
-    for index in range(n):
-        rng = item_rng(SCENARIO, seed, index)
-        group = f"B-{seed}-{index:05d}"
+    for group, rng in item_streams(SCENARIO, n, seed):
         entity = rng.choice(PROJECTS)
         attribute, pool, template = rng.choice(_ATTRIBUTES)
         prior = rng.choice(pool)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 
-from hei_nw.datasets.pools import PLACES, SERVERS, date_from, item_rng
-from hei_nw.datasets.records import Record, Trace, check_size, make_trace, new_record
+from hei_nw.datasets.pools import PLACES, SERVERS, date_from
+from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record
 
 SCENARIO = "C"
 _DATABASES = ("Postgres", "MySQL", "Redis", "MongoDB", "SQLite", "Cassandra")
@@ -62,11 +62,8 @@ _FACTS = (_server_port, _editor, _office)
 
 def generate(n: int, seed: int) -> list[Record]:
     """``n`` Scenario C items, each a single stated fact and a paraphrased cue."""
-    check_size(n)
     records: list[Record] = []
-    for index in range(n):
-        rng = item_rng(SCENARIO, seed, index)
-        group = f"C-{seed}-{index:05d}"
+    for group, rng in item_streams(SCENARIO, n, seed):
         kind = rng.choice(_FACTS)
         fact, cue, answer, trace = kind(rng)
         trace["when"] = date_from(rng)

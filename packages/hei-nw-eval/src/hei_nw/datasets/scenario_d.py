@@ -14,11 +14,10 @@ from hei_nw.datasets.pools import (
     PLACES,
     article,
     date_from,
-    item_rng,
     other_date,
     pick_other,
 )
-from hei_nw.datasets.records import Record, Trace, check_size, make_trace, new_record
+from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record
 
 SCENARIO = "D"
 DEFAULT_STORE_SIZE = 8
@@ -45,13 +44,10 @@ def _record(item_id: str, group: str, trace: Trace, keep: bool) -> Record:
 
 def generate(n: int, seed: int, store_size: int = DEFAULT_STORE_SIZE) -> list[Record]:
     """``n`` Scenario D items, each with ``store_size`` near-collision distractors."""
-    check_size(n)
     if store_size < 0:
         raise ValueError(f"store_size must be >= 0, got {store_size}")
     records: list[Record] = []
-    for index in range(n):
-        rng = item_rng(SCENARIO, seed, index)
-        group = f"D-{seed}-{index:05d}"
+    for group, rng in item_streams(SCENARIO, n, seed):
         target = make_trace(
             who=rng.choice(PEOPLE),
             what=rng.choice(ITEMS),

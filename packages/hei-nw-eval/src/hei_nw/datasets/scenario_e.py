@@ -7,8 +7,8 @@ from memory while B0 must find it in the long transcript.
 
 from __future__ import annotations
 
-from hei_nw.datasets.pools import ITEMS, PEOPLE, PLACES, article, date_from, item_rng
-from hei_nw.datasets.records import Record, check_size, make_trace, new_record
+from hei_nw.datasets.pools import ITEMS, PEOPLE, PLACES, article, date_from
+from hei_nw.datasets.records import Record, item_streams, make_trace, new_record
 
 SCENARIO = "E"
 DEFAULT_LENGTH = 24
@@ -30,15 +30,12 @@ def generate(
 ) -> list[Record]:
     """``n`` Scenario E items: ``length`` filler turns with the needle at relative
     ``position`` in [0, 1] (None draws it per item)."""
-    check_size(n)
     if length < 0:
         raise ValueError(f"length must be >= 0, got {length}")
     if position is not None and not 0.0 <= position <= 1.0:
         raise ValueError(f"position must be in [0, 1], got {position}")
     records: list[Record] = []
-    for index in range(n):
-        rng = item_rng(SCENARIO, seed, index)
-        group = f"E-{seed}-{index:05d}"
+    for group, rng in item_streams(SCENARIO, n, seed):
         speaker_a, speaker_b = rng.sample(PEOPLE, 2)
         trace = make_trace(
             who=speaker_a, what=rng.choice(ITEMS), where=rng.choice(PLACES), when=date_from(rng)
