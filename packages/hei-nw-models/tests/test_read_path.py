@@ -18,7 +18,7 @@ from hei_nw.models import (
     generate,
     generate_batch,
 )
-from hei_nw.models.read_path import GATE_ZERO_WARNING, prepare_memory
+from hei_nw.models.read_path import GATE_ZERO_WARNING, memory_states, prepare_memory
 from hei_nw.models.testing import TINY_ARCHITECTURES, shared_tokenizer, tiny_model
 
 MEMORY = "<episodic>\nwho:Dana\nwhat:red backpack\nwhere:Café Lumen\nwhen:2025-09-10\n</episodic>"
@@ -84,6 +84,22 @@ def test_zero_gate_reads_memory_without_changing_logits(arch: str) -> None:
     with adapter_attached(model, set_gate(adapter, 0.5), memory):
         opened = logits(model, ids)
     assert not torch.allclose(opened, bare)
+
+
+@pytest.mark.parametrize("arch", ["gpt2", "llama", "opt"])
+def test_memory_states_are_the_blocks_hidden_states(arch: str) -> None:
+    """The early-exit memory forward gives the full forward's states at that block."""
+    model = tiny_model(arch)
+    ids = memory_ids()
+    layer = default_adapter_layer(4)
+    hooks_before = hook_count(model)
+    states, mask = memory_states(model, [ids, ids[:5]], layer, pad_id=2)
+    assert hook_count(model) == hooks_before
+    with torch.no_grad():
+        full = model(input_ids=torch.tensor([ids]), output_hidden_states=True).hidden_states
+    torch.testing.assert_close(states[0], full[layer + 1][0])
+    torch.testing.assert_close(states[1, :5], full[layer + 1][0, :5])
+    assert mask.sum(dim=1).tolist() == [len(ids), 5]
 
 
 def test_hidden_states_output_shows_adapted_states() -> None:
