@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import statistics
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
+
+from hei_nw.eval.atomic import write_json_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "reports" / "bench"
@@ -44,11 +45,4 @@ def machine() -> dict[str, Any]:
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
     """Write ``reports/bench/{name}.json`` atomically."""
-    sys.path.insert(0, str(ROOT / "packages" / "hei-nw-eval" / "src"))
-    from hei_nw.eval.atomic import write_json_atomic
-
     return write_json_atomic(BENCH_DIR / f"{name}.json", data)
-
-
-def dump(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2)

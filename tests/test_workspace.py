@@ -85,4 +85,4 @@ def test_members_import_only_what_they_declare(pyproject: Path) -> None:
                 )
             elif top in {"torch", "transformers", "numpy", "tqdm"}:
                 assert top in ALLOWED_THIRD_PARTY[name], f"{source}: {name} must not import {top}"
-                assert top in deps or top == "numpy", f"{source}: {top} is not declared by {name}"
+                assert top in deps, f"{source}: {top} is not declared by {name}"

@@ -82,12 +82,16 @@ def test_zero_items_writes_valid_empty_b0_report(
 
 def test_default_outdirs_per_mode(
     harness: Callable[..., int],
+    tiny_model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    parser = build_parser()
-    assert parser.parse_args([]).outdir is None
-    from hei_nw.harness.cli import DEFAULT_OUTDIRS
-
-    assert DEFAULT_OUTDIRS == {"B0": "reports/baseline", "B1": "reports/m1-episodic-adapter"}
+    monkeypatch.chdir(tmp_path)
+    for mode in ("B0", "B1"):
+        assert harness("--mode", mode, "-n", "0", "--model", str(tiny_model_dir)) == 0
+    assert (tmp_path / "reports/baseline/A_B0_metrics.json").is_file()
+    assert (tmp_path / "reports/m1-episodic-adapter/A_B1_metrics.json").is_file()
+    assert (tmp_path / "reports/m1-episodic-adapter/A_B1_report.md").is_file()
 
 
 def test_module_entry_point_runs(

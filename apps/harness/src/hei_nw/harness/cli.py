@@ -20,7 +20,6 @@ from typing import Any
 from hei_nw.baselines import run_long_context, run_rag
 from hei_nw.datasets import GENERATORS, generate
 from hei_nw.eval import (
-    DEFAULT_LAG_BINS,
     PROMPT_TEMPLATE,
     build_report,
     template_hash,
@@ -39,6 +38,7 @@ from hei_nw.models import (
     set_seed,
     silence_progress_bars,
 )
+from hei_nw.models.base import DTYPES
 
 EXIT_NEEDS_LATER_STAGE = 64
 DEFAULT_OUTDIRS = {"B0": "reports/baseline", "B1": "reports/m1-episodic-adapter"}
@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--dtype",
-        choices=["auto", "float32", "bfloat16", "float16"],
+        choices=["auto", *DTYPES],
         default="auto",
         help="weights dtype; auto is bf16 on a GPU that supports it, else fp32",
     )
@@ -203,7 +203,6 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Path, Path]:
         items=items,
         summary=summary,
         baselines=baselines,
-        lag_bins=DEFAULT_LAG_BINS,
     )
     return write_reports(report, args.outdir or DEFAULT_OUTDIRS[args.mode])
 

@@ -60,7 +60,6 @@ def run_b0(inputs: RunInputs) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class B1Run:
     items: list[dict[str, Any]]
-    b0_items: list[dict[str, Any]] | None
     summary: dict[str, Any]
 
 
@@ -98,7 +97,7 @@ def run_b1(inputs: RunInputs, adapter: EpisodicAdapter, pair_with_b0: bool = Tru
     }
     if pair_with_b0:
         summary.update(pair_summary(b0_items, b1_items))
-    return B1Run(items=b1_items, b0_items=b0_items if pair_with_b0 else None, summary=summary)
+    return B1Run(items=b1_items, summary=summary)
 
 
 def _generate(

@@ -4,7 +4,6 @@ from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.prompts import PROMPT_TEMPLATE, build_prompt, prompt_hash, template_hash
 from hei_nw.eval.provenance import git_state, versions
 from hei_nw.eval.report import (
-    DEFAULT_LAG_BINS,
     SCHEMA_VERSION,
     build_report,
     render_markdown,
@@ -14,7 +13,6 @@ from hei_nw.eval.report import (
 from hei_nw.eval.scoring import aggregate, bin_by_lag, score
 
 __all__ = [
-    "DEFAULT_LAG_BINS",
     "PROMPT_TEMPLATE",
     "SCHEMA_VERSION",
     "aggregate",

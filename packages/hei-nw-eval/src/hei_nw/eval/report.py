@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from hei_nw.datasets.scenario_a import DEFAULT_LAG_BINS
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.provenance import versions
 from hei_nw.eval.scoring import aggregate, bin_by_lag
 from hei_nw.metrics import ATTENTION_FLOPS_FORMULA, KV_BYTES_FORMULA, latency_summary
 
 SCHEMA_VERSION = 1
-DEFAULT_LAG_BINS = (0, 1, 3, 7, 30)
 _FAILED_SHOWN = 5
 
 

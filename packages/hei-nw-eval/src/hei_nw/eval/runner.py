@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from hei_nw.datasets import Record
@@ -20,7 +20,6 @@ class GenerationSettings:
     max_new_tokens: int = 32
     chat: bool | None = None
     stop: tuple[str, ...] = ("\n\n",)
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -28,7 +27,6 @@ class GenerationSettings:
             "do_sample": False,
             "chat": self.chat,
             "stop": list(self.stop),
-            **self.extra,
         }
 
 
@@ -85,7 +83,7 @@ def run_generation(
                 model=model,
                 tokenizer=tokenizer,
                 chat=settings.chat,
-                **{**settings.extra, **generate_kwargs},
+                **generate_kwargs,
             )
         for i, generation in zip(chunk, generations, strict=True):
             item = item_result(
