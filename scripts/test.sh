@@ -20,6 +20,8 @@ members=(
   packages/hei-nw-pack
   packages/hei-nw-models
   packages/hei-nw-eval
+  packages/hei-nw-memory
+  packages/hei-nw-train
   apps/harness
 )
 

@@ -1,4 +1,5 @@
-"""`harness --mode B1` writes complete reports with latency and equivalence fields."""
+"""`harness --mode B1` writes complete reports: memory beside floor and reference, the
+reader's identity, paired fields; readers come from flags; bad readers fail in one line."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from typing import Any
 
 import pytest
 
+from hei_nw.models import MemoryReader, build_memory_reader, weights_sha256
+from hei_nw.models.testing import tiny_model
+
 B1_FIELDS = (
     "adapter_latency_overhead_s",
     "b1_b0_latency_ratio",
-    "adapter_layer_index",
+    "read_layers",
     "predictions_identical_to_b0",
     "prediction_mismatches",
     "b1_latency_median_s",
+    "reader",
 )
 
 
@@ -25,48 +30,74 @@ def test_b1_runs_and_writes_reports(
     tmp_path: Path,
     tiny_model_dir: Path,
     n: int,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = harness(
-        "--mode", "B1", "-n", str(n), "--model", str(tiny_model_dir), "--outdir", str(tmp_path)
-    )
-    assert code == 0
-    json_path, md_path = tmp_path / "A_B1_metrics.json", tmp_path / "A_B1_report.md"
-    assert json_path.is_file()
-    assert md_path.is_file()
-    report = read_json(json_path)
+    args = ("--mode", "B1", "-n", str(n), "--model", str(tiny_model_dir), "--outdir", str(tmp_path))
+    assert harness(*args, "--max-new-tokens", "4") == 0
+    report = read_json(tmp_path / "A_B1_metrics.json")
     for field in B1_FIELDS:
         assert report["summary"][field] is not None, field
-    assert report["summary"]["adapter_layer_index"] == 2
-    assert report["summary"]["predictions_identical_to_b0"] is True
     assert report["summary"]["paired_items"] == n
     assert len(report["items"]) == n
-    assert report["config"]["model"] == str(tiny_model_dir)
-    for item in report["items"]:
-        assert item["latency_s"] > 0
-        assert item["prompt_hash"]
-    md = md_path.read_text()
-    assert "adapter_latency_overhead_s" in md
-    assert "## Latency" in md
+    assert set(report["baselines"]) == {"episode_in_prompt", "no_memory_floor"}
+    if n:
+        runs = report["comparison"]["runs"]
+        assert set(runs) == {
+            "B1 memory-only",
+            "B0 no-context (floor)",
+            "B0 episode in prompt (reference)",
+        }
+        assert report["comparison"]["memory_minus_floor_em"]["n"] == n
+        md = (tmp_path / "A_B1_report.md").read_text()
+        assert "Memory vs floor vs reference" in md
+        out = capsys.readouterr().out
+        assert "B1 - floor EM" in out and "no_memory_floor" in out
 
 
-def test_b1_without_b0_pair_records_b1_latency(
+def test_b1_with_saved_reader_and_with_fresh_layers(
     harness: Callable[..., int],
     read_json: Callable[[Path], dict[str, Any]],
     tmp_path: Path,
     tiny_model_dir: Path,
 ) -> None:
-    code = harness(
-        "--mode",
-        "B1",
-        "-n",
-        "2",
-        "--no-b0-pair",
-        "--model",
-        str(tiny_model_dir),
-        "--outdir",
-        str(tmp_path),
+    reader = build_memory_reader(tiny_model("llama"), (1, 3), copy=True)
+    reader.save_pretrained(tmp_path / "reader")
+    common = ("--mode", "B1", "-n", "2", "--model", str(tiny_model_dir), "--max-new-tokens", "4")
+    assert (
+        harness(*common, "--adapter", str(tmp_path / "reader"), "--outdir", str(tmp_path / "a"))
+        == 0
     )
-    assert code == 0
-    summary = read_json(tmp_path / "A_B1_metrics.json")["summary"]
-    assert summary["b1_latency_median_s"] > 0
-    assert "adapter_latency_overhead_s" not in summary
+    summary = read_json(tmp_path / "a" / "A_B1_metrics.json")["summary"]
+    assert summary["reader_sha256"] == weights_sha256(tmp_path / "reader")
+    assert summary["read_layers"] == [1, 3] and summary["copy_head"] is True
+    assert harness(*common, "--adapter-layers", "0,2", "--outdir", str(tmp_path / "b")) == 0
+    summary = read_json(tmp_path / "b" / "A_B1_metrics.json")["summary"]
+    assert summary["read_layers"] == [0, 2] and summary["copy_head"] is False
+    assert isinstance(
+        MemoryReader.from_pretrained(tmp_path / "reader", tiny_model("llama")), MemoryReader
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--adapter", "/nonexistent/reader"), "not a saved memory reader"),
+        (("--adapter-layers", "3,1"), "sorted and without repeats"),
+        (("--adapter-layers", "0,9"), "must lie in 0..3"),
+    ],
+)
+def test_bad_readers_exit_2_with_one_line(
+    harness: Callable[..., int],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    flags: tuple[str, ...],
+    message: str,
+) -> None:
+    code = harness(
+        "--mode", "B1", "-n", "1", "--model", str(tiny_model_dir), "--outdir", str(tmp_path), *flags
+    )
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert message in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "A_B1_metrics.json").exists()

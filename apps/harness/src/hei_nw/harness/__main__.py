@@ -1,4 +1,4 @@
-"""``python -m hei_nw.harness``: same as the ``harness`` console script."""
+"""``python -m hei_nw.harness`` (and ``accelerate launch -m hei_nw.harness train ...``)."""
 
 from hei_nw.harness.cli import main
 

@@ -5,6 +5,7 @@ Examples::
     harness --mode B0 --scenario A -n 64 --seed 7
     harness --mode B1                        # adapter with empty memory, paired with B0
     harness --mode B0 --scenario E --baseline long-context
+    harness train --preset smoke --out /tmp/reader   # see `harness train --help`
 """
 
 from __future__ import annotations
@@ -14,132 +15,52 @@ import os
 import shlex
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from hei_nw.baselines import run_long_context, run_rag
-from hei_nw.datasets import GENERATORS, generate
+from hei_nw.datasets import generate
 from hei_nw.eval import (
     PROMPT_TEMPLATE,
     build_report,
+    memory_comparison,
     template_hash,
     write_reports,
 )
 from hei_nw.eval.prompts import NO_CONTEXT_TEMPLATE
 from hei_nw.eval.runner import GenerationSettings
+from hei_nw.harness.memories import oracle_memories, store_memories
 from hei_nw.harness.modes import RunInputs, run_b0, run_b1
+from hei_nw.harness.parser import build_parser
+from hei_nw.harness.summary import print_summary
+from hei_nw.harness.train_cli import train_main
 from hei_nw.metrics import ModelGeometry
 from hei_nw.models import (
     DEFAULT_MODEL,
     LoadedModel,
+    MemoryReader,
     ModelLoadError,
-    build_default_adapter,
+    ReaderError,
+    build_memory_reader,
+    load_memory_reader,
     load_model,
     set_seed,
+    shipped_reader_path,
     silence_progress_bars,
+    weights_sha256,
 )
-from hei_nw.models.base import DTYPES
 
 EXIT_NEEDS_LATER_STAGE = 64
-DEFAULT_OUTDIRS = {"B0": "reports/baseline", "B1": "reports/m1-episodic-adapter"}
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
-    return value
-
-
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Show defaults, except for flags and options whose default is "decided later"."""
-
-    def _get_help_string(self, action: argparse.Action) -> str:
-        if action.default in (None, False):
-            return action.help or ""
-        return super()._get_help_string(action) or ""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="harness",
-        description="Evaluate HEI-NW modes over scenarios A-E; writes "
-        "{scenario}_{mode}_metrics.json and {scenario}_{mode}_report.md.",
-        formatter_class=_HelpFormatter,
-    )
-    parser.add_argument(
-        "--mode",
-        choices=["B0", "B1", "B2", "B3"],
-        default="B0",
-        help="B0 base model; B1 Episodic Adapter (empty memory, paired with B0); "
-        "B2/B3 need the consolidation stage",
-    )
-    parser.add_argument(
-        "--scenario", choices=sorted(GENERATORS), default="A", help="scenario generator"
-    )
-    parser.add_argument("-n", type=_non_negative, default=16, help="number of items")
-    parser.add_argument("--seed", type=int, default=7, help="seed for items and model randomness")
-    parser.add_argument(
-        "--model", default=DEFAULT_MODEL, help="offline default, a local folder or a hub id"
-    )
-    parser.add_argument(
-        "--outdir",
-        default=None,
-        help="report folder (default: reports/baseline for B0, reports/m1-episodic-adapter for B1)",
-    )
-    parser.add_argument(
-        "--baseline",
-        choices=["none", "long-context", "rag"],
-        default="none",
-        help="also run this baseline on the same items and report it beside the mode",
-    )
-    parser.add_argument(
-        "--max-new-tokens", type=_positive, default=32, help="generation budget per item"
-    )
-    parser.add_argument("--batch-size", type=_positive, default=1, help="prompts per generate call")
-    parser.add_argument(
-        "--device", default=None, help="cpu, cuda, ... (default: cuda if available)"
-    )
-    parser.add_argument(
-        "--dtype",
-        choices=["auto", *DTYPES],
-        default="auto",
-        help="weights dtype; auto is bf16 on a GPU that supports it, else fp32",
-    )
-    parser.add_argument(
-        "--prompt-style",
-        choices=["chat", "plain"],
-        default="chat",
-        help="wrap prompts in the tokenizer's chat template, or not",
-    )
-    parser.add_argument(
-        "--no-context",
-        action="store_true",
-        help="ask the query without the episode (memory-dependent baseline)",
-    )
-    parser.add_argument(
-        "--no-b0-pair",
-        action="store_true",
-        help="B1 only: skip the interleaved B0 run (no overhead/equivalence fields)",
-    )
-    parser.add_argument(
-        "--rag-k", type=_positive, default=5, help="episodes retrieved per query (RAG)"
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    return parser
+MEMORY_CAP = 128
+"""Memory tokens per item when the reader records no cap of its own."""
+DEFAULT_OUTDIRS = {"B0": "reports/baseline", "B1": "reports/m2-memory"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:
+        return train_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.mode in ("B2", "B3"):
@@ -155,8 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quiet:
         silence_progress_bars()
     try:
-        paths = run(args, argv if argv is not None else sys.argv[1:])
-    except ModelLoadError as exc:
+        paths, report = run(args, argv)
+    except (ModelLoadError, ReaderError) as exc:
         print(f"harness: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -164,13 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     for path in paths:
         print(path)
+    print_summary(report)
     return 0
 
 
-def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Path, Path]:
-    """Load, generate, score and write the two reports; returns their paths."""
+def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path], dict[str, Any]]:
+    """Load, generate, score and write the two reports; returns their paths and the report."""
     set_seed(args.seed)
-    records = generate(args.scenario, args.n, args.seed)
+    records = generate(args.scenario, args.n, args.seed, split=args.split)
     loaded = load_model(args.model, dtype=args.dtype, device=args.device)
     settings = GenerationSettings(
         max_new_tokens=args.max_new_tokens, chat=args.prompt_style == "chat"
@@ -187,13 +109,42 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Path, Path]:
         quiet=args.quiet,
     )
     summary: dict[str, Any] = {}
+    baselines: dict[str, list[dict[str, Any]]] = {}
+    comparison = None
     if args.mode == "B0":
         items = run_b0(inputs)
     else:
-        adapter = build_default_adapter(loaded.model)
-        b1 = run_b1(inputs, adapter, pair_with_b0=not args.no_b0_pair)
-        items, summary = b1.items, b1.summary
-    baselines = run_baseline(args, loaded, inputs)
+        reader, identity = select_reader(args, loaded)
+        cap = reader.config.max_mem_tokens or MEMORY_CAP
+        oracle = oracle_memories(records, loaded.tokenizer, cap)
+        memories: list[list[int]] = oracle if args.memory == "oracle" else [[] for _ in records]
+        if args.memory == "store":
+            memories, retrieval, recall_items = store_memories(
+                records,
+                loaded.tokenizer,
+                cap,
+                args.recall_k,
+                args.store_size,
+                args.split,
+                args.seed,
+                args.store_keys,
+            )
+            summary["retrieval"] = retrieval
+        b1 = run_b1(inputs, reader, memories, pair_with_b0=not args.no_b0_pair)
+        items, summary = b1.items, {**identity, **summary, **b1.summary}
+        if args.memory == "store":
+            for item, recalled in zip(items, recall_items, strict=True):
+                item["retrieval"] = recalled
+        reference = run_b0(replace(inputs, with_context=True))
+        runs = {"B1 memory-only": items, "B0 episode in prompt (reference)": reference}
+        if args.memory == "store":
+            runs["B1 oracle memory"] = run_b1(inputs, reader, oracle, pair_with_b0=False).items
+        baselines["episode_in_prompt"] = reference
+        if not args.no_b0_pair:
+            runs["B0 no-context (floor)"] = b1.floor_items
+            baselines["no_memory_floor"] = b1.floor_items
+            comparison = memory_comparison(records, runs, "B1 memory-only", "B0 no-context (floor)")
+    baselines.update(run_baseline(args, loaded, inputs))
     if "rag" in baselines:
         summary[f"rag_recall_at_{args.rag_k}"] = _mean(baselines["rag"], f"recall_at_{args.rag_k}")
     report = build_report(
@@ -203,8 +154,31 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Path, Path]:
         items=items,
         summary=summary,
         baselines=baselines,
+        comparison=comparison,
     )
-    return write_reports(report, args.outdir or DEFAULT_OUTDIRS[args.mode])
+    return write_reports(report, args.outdir or DEFAULT_OUTDIRS[args.mode]), report
+
+
+def select_reader(
+    args: argparse.Namespace, loaded: LoadedModel
+) -> tuple[MemoryReader, dict[str, Any]]:
+    """The B1 reader the options name, and what identifies it in the report."""
+    model = loaded.model
+    opener = tuple(loaded.tokenizer("<episodic>", add_special_tokens=False)["input_ids"])
+    if args.adapter_layers is not None:
+        reader = build_memory_reader(model, args.adapter_layers, trace_opener_ids=opener)
+        return reader, {"reader": "fresh (all gates 0)", "reader_path": None, "reader_sha256": None}
+    use_shipped = args.adapter == "default" and loaded.model_id == DEFAULT_MODEL
+    if args.adapter == "none" or (args.adapter == "default" and not use_shipped):
+        reader = build_memory_reader(model, copy=True, trace_opener_ids=opener)
+        return reader, {"reader": "fresh (all gates 0)", "reader_path": None, "reader_sha256": None}
+    path = shipped_reader_path() if use_shipped else Path(args.adapter)
+    reader = load_memory_reader(model, path, revision=loaded.revision)
+    return reader, {
+        "reader": "shipped" if use_shipped else "saved",
+        "reader_path": str(path),
+        "reader_sha256": weights_sha256(path),
+    }
 
 
 def run_baseline(
@@ -250,6 +224,7 @@ def run_config(
         "n": args.n,
         "seed": args.seed,
         "seeds": {"dataset": args.seed, "torch": args.seed},
+        "split": args.split,
         "model": loaded.model_id,
         "model_revision": loaded.revision,
         "model_class": type(loaded.model).__name__,

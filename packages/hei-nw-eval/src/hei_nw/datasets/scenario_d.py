@@ -8,15 +8,8 @@ names the target's date and person, so exactly one episode answers it;
 
 from __future__ import annotations
 
-from hei_nw.datasets.pools import (
-    ITEMS,
-    PEOPLE,
-    PLACES,
-    article,
-    date_from,
-    other_date,
-    pick_other,
-)
+from hei_nw.datasets.inventory import vocabulary
+from hei_nw.datasets.pools import article, date_from, other_date, pick_other
 from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record
 
 SCENARIO = "D"
@@ -42,16 +35,19 @@ def _record(item_id: str, group: str, trace: Trace, keep: bool) -> Record:
     )
 
 
-def generate(n: int, seed: int, store_size: int = DEFAULT_STORE_SIZE) -> list[Record]:
+def generate(
+    n: int, seed: int, store_size: int = DEFAULT_STORE_SIZE, split: str = "classic"
+) -> list[Record]:
     """``n`` Scenario D items, each with ``store_size`` near-collision distractors."""
     if store_size < 0:
         raise ValueError(f"store_size must be >= 0, got {store_size}")
+    vocab = vocabulary(split)
     records: list[Record] = []
     for group, rng in item_streams(SCENARIO, n, seed):
         target = make_trace(
-            who=rng.choice(PEOPLE),
-            what=rng.choice(ITEMS),
-            where=rng.choice(PLACES),
+            who=rng.choice(vocab.people),
+            what=rng.choice(vocab.items),
+            where=rng.choice(vocab.places),
             when=date_from(rng),
         )
         record = _record(group, group, target, keep=True)
@@ -61,11 +57,11 @@ def generate(n: int, seed: int, store_size: int = DEFAULT_STORE_SIZE) -> list[Re
             near: dict[str, str] = dict(target)
             slot = rng.choice(("who", "when"))
             near[slot] = (
-                pick_other(rng, PEOPLE, target["who"])
+                pick_other(rng, vocab.people, target["who"])
                 if slot == "who"
                 else other_date(rng, target["when"])
             )
-            near["where"] = pick_other(rng, PLACES, target["where"])
+            near["where"] = pick_other(rng, vocab.places, target["where"])
             record["distractors"].append(
                 _record(f"{group}-d{j}", group, make_trace(**near), keep=False)
             )

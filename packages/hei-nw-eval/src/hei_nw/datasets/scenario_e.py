@@ -7,7 +7,8 @@ from memory while B0 must find it in the long transcript.
 
 from __future__ import annotations
 
-from hei_nw.datasets.pools import ITEMS, PEOPLE, PLACES, article, date_from
+from hei_nw.datasets.inventory import vocabulary
+from hei_nw.datasets.pools import article, date_from
 from hei_nw.datasets.records import Record, item_streams, make_trace, new_record
 
 SCENARIO = "E"
@@ -26,7 +27,11 @@ _FILLER = (
 
 
 def generate(
-    n: int, seed: int, length: int = DEFAULT_LENGTH, position: float | None = None
+    n: int,
+    seed: int,
+    length: int = DEFAULT_LENGTH,
+    position: float | None = None,
+    split: str = "classic",
 ) -> list[Record]:
     """``n`` Scenario E items: ``length`` filler turns with the needle at relative
     ``position`` in [0, 1] (None draws it per item)."""
@@ -34,11 +39,15 @@ def generate(
         raise ValueError(f"length must be >= 0, got {length}")
     if position is not None and not 0.0 <= position <= 1.0:
         raise ValueError(f"position must be in [0, 1], got {position}")
+    vocab = vocabulary(split)
     records: list[Record] = []
     for group, rng in item_streams(SCENARIO, n, seed):
-        speaker_a, speaker_b = rng.sample(PEOPLE, 2)
+        speaker_a, speaker_b = rng.sample(vocab.people, 2)
         trace = make_trace(
-            who=speaker_a, what=rng.choice(ITEMS), where=rng.choice(PLACES), when=date_from(rng)
+            who=speaker_a,
+            what=rng.choice(vocab.items),
+            where=rng.choice(vocab.places),
+            when=date_from(rng),
         )
         needle = f"{speaker_a}: On {trace['when']} I stored {article(trace['what'])} at {trace['where']}."
         turns = [rng.choice(_FILLER).format(a=speaker_a, b=speaker_b) for _ in range(length)]

@@ -1,8 +1,10 @@
 """Evaluation plumbing: the prompt builder, scoring, provenance and report writing."""
 
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
+from hei_nw.eval.comparison import memory_comparison, render_comparison
 from hei_nw.eval.prompts import PROMPT_TEMPLATE, build_prompt, prompt_hash, template_hash
 from hei_nw.eval.provenance import git_state, versions
+from hei_nw.eval.recall import RecallRun, fill_store, recall_for
 from hei_nw.eval.report import (
     SCHEMA_VERSION,
     build_report,
@@ -15,12 +17,17 @@ from hei_nw.eval.scoring import aggregate, bin_by_lag, score
 __all__ = [
     "PROMPT_TEMPLATE",
     "SCHEMA_VERSION",
+    "RecallRun",
     "aggregate",
     "bin_by_lag",
     "build_prompt",
     "build_report",
+    "fill_store",
     "git_state",
+    "memory_comparison",
     "prompt_hash",
+    "recall_for",
+    "render_comparison",
     "render_markdown",
     "report_paths",
     "score",

@@ -15,6 +15,7 @@ from typing import Any
 
 from hei_nw.datasets.scenario_a import DEFAULT_LAG_BINS
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
+from hei_nw.eval.comparison import render_comparison
 from hei_nw.eval.provenance import versions
 from hei_nw.eval.scoring import aggregate, bin_by_lag
 from hei_nw.metrics import ATTENTION_FLOPS_FORMULA, KV_BYTES_FORMULA, latency_summary
@@ -51,10 +52,12 @@ def build_report(
     summary: Mapping[str, Any] | None = None,
     baselines: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
+    comparison: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Assemble the report for one run; ``baselines`` maps a baseline name to its items."""
+    """Assemble the report for one run; ``baselines`` maps a baseline name to its items;
+    ``comparison`` is a memory run beside its floor and reference (B1)."""
     baselines = baselines or {}
-    return {
+    report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "hei-nw-metrics",
         "scenario": scenario,
@@ -80,6 +83,9 @@ def build_report(
         "summary": dict(summary or {}),
         "items": list(items),
     }
+    if comparison is not None:
+        report["comparison"] = dict(comparison)
+    return report
 
 
 def report_paths(outdir: str | Path, scenario: str, mode: str) -> tuple[Path, Path]:
@@ -135,6 +141,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         "F1 is a mean of fractional scores; its interval treats it as a rate (approximate).",
         "",
     ]
+    if report.get("comparison"):
+        lines += render_comparison(report["comparison"])
     for name, baseline in report.get("baselines", {}).items():
         cells = " · ".join(f"{k} {_fmt(v['mean'])}" for k, v in baseline["metrics"].items())
         lines.append(f"Baseline **{name}**: {cells}")

@@ -18,22 +18,42 @@ from hei_nw.models.read_path import (
     default_adapter_layer,
     find_decoder_blocks,
 )
+from hei_nw.models.reader import (
+    MemoryReader,
+    ReaderConfig,
+    ReaderError,
+    build_memory_reader,
+    default_read_layers,
+)
+from hei_nw.models.reading import forward_with_memory, prepare_reader_memory, reader_attached
 from hei_nw.models.seed import set_seed
+from hei_nw.models.shipped import load_memory_reader, shipped_reader_path, weights_sha256
 
 __all__ = [
     "DEFAULT_MODEL",
     "Generation",
     "LoadedModel",
+    "MemoryReader",
     "ModelLoadError",
+    "ReaderConfig",
+    "ReaderError",
     "adapter_attached",
     "build_default_adapter",
+    "build_memory_reader",
     "default_adapter_layer",
+    "default_read_layers",
     "encode_prompt",
     "find_decoder_blocks",
+    "forward_with_memory",
     "generate",
     "generate_batch",
     "load_base",
+    "load_memory_reader",
     "load_model",
+    "prepare_reader_memory",
+    "reader_attached",
     "set_seed",
+    "shipped_reader_path",
     "silence_progress_bars",
+    "weights_sha256",
 ]

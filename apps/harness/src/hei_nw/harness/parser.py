@@ -1,0 +1,122 @@
+"""The ``harness`` evaluation options: one parser, parsed once in :mod:`hei_nw.harness.cli`."""
+
+from __future__ import annotations
+
+import argparse
+
+from hei_nw.datasets import GENERATORS
+from hei_nw.datasets.inventory import SPLITS
+from hei_nw.harness.args import HelpFormatter, layer_list, non_negative, positive
+from hei_nw.models import DEFAULT_MODEL
+from hei_nw.models.base import DTYPES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="harness",
+        description="Evaluate HEI-NW modes over scenarios A-E; writes "
+        "{scenario}_{mode}_metrics.json and {scenario}_{mode}_report.md.",
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument(
+        "--mode",
+        choices=["B0", "B1", "B2", "B3"],
+        default="B0",
+        help="B0 base model; B1 the question alone with the episode in memory, read by the "
+        "memory reader (paired with the no-memory floor, beside the in-prompt reference); "
+        "B2/B3 need the consolidation stage",
+    )
+    parser.add_argument(
+        "--scenario", choices=sorted(GENERATORS), default="A", help="scenario generator"
+    )
+    parser.add_argument("-n", type=non_negative, default=16, help="number of items")
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        default="test",
+        help="entity vocabulary: test (held out from reader training), train, or classic (M1 pools)",
+    )
+    parser.add_argument("--seed", type=int, default=7, help="seed for items and model randomness")
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL, help="offline default, a local folder or a hub id"
+    )
+    parser.add_argument(
+        "--outdir",
+        default=None,
+        help="report folder (default: reports/baseline for B0, reports/m2-memory for B1)",
+    )
+    parser.add_argument(
+        "--baseline",
+        choices=["none", "long-context", "rag"],
+        default="none",
+        help="also run this baseline on the same items and report it beside the mode",
+    )
+    parser.add_argument(
+        "--max-new-tokens", type=positive, default=32, help="generation budget per item"
+    )
+    parser.add_argument("--batch-size", type=positive, default=1, help="prompts per generate call")
+    parser.add_argument(
+        "--device", default=None, help="cpu, cuda, ... (default: cuda if available)"
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=["auto", *DTYPES],
+        default="auto",
+        help="weights dtype; auto is bf16 on a GPU that supports it, else fp32",
+    )
+    parser.add_argument(
+        "--prompt-style",
+        choices=["chat", "plain"],
+        default="chat",
+        help="wrap prompts in the tokenizer's chat template, or not",
+    )
+    parser.add_argument(
+        "--no-context",
+        action="store_true",
+        help="ask the query without the episode (memory-dependent baseline)",
+    )
+    parser.add_argument(
+        "--no-b0-pair",
+        action="store_true",
+        help="B1 only: skip the interleaved B0 run (no overhead/equivalence fields)",
+    )
+    parser.add_argument(
+        "--adapter",
+        default="default",
+        help="B1 reader: a saved reader folder, 'none' (fresh reader, every gate 0: predictions "
+        "equal the floor) or 'default' (the shipped reader for the default model, else none)",
+    )
+    parser.add_argument(
+        "--adapter-layers",
+        type=layer_list,
+        default=None,
+        help="B1: a fresh reader with adapters after these blocks, e.g. 6,12,18,24",
+    )
+    parser.add_argument(
+        "--memory",
+        choices=["oracle", "store", "none"],
+        default="oracle",
+        help="B1 memory: oracle packs each item's own episode; store writes every episode of "
+        "the run to an episodic store and packs the top --recall-k recalled by the question; "
+        "none reads nothing",
+    )
+    parser.add_argument(
+        "--recall-k",
+        type=positive,
+        default=4,
+        help="episodes recalled per question (--memory store)",
+    )
+    parser.add_argument(
+        "--store-size",
+        type=non_negative,
+        default=0,
+        help="extra filler episodes written to the store (--memory store)",
+    )
+    parser.add_argument(
+        "--store-keys", choices=["dense", "dg"], default="dense", help="store keys (--memory store)"
+    )
+    parser.add_argument(
+        "--rag-k", type=positive, default=5, help="episodes retrieved per query (RAG)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser

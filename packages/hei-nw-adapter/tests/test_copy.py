@@ -1,0 +1,117 @@
+"""The copy head: exact identity when fresh, pointing at memory tokens, stopping, hygiene."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from hei_nw.adapter import CopyHead, CopyMemory
+
+HIDDEN, VOCAB, STOP = 16, 50, 2
+
+
+def make_head(gate: float = 0.0, seed: int = 0) -> CopyHead:
+    torch.manual_seed(seed)
+    head = CopyHead(HIDDEN, key_size=8, stop_token_id=STOP)
+    with torch.no_grad():
+        head.gate.fill_(gate)
+    return head
+
+
+def make_memory(head: CopyHead, ids: torch.Tensor, mask: torch.Tensor | None = None) -> CopyMemory:
+    B, k = ids.shape
+    mask = torch.ones(B, k, dtype=torch.bool) if mask is None else mask
+    states, embeddings = torch.randn(B, k, HIDDEN), torch.randn(B, k, HIDDEN)
+    ends = torch.full((B, k), k - 1)
+    return head.prepare(states, embeddings, ids, mask, ends)
+
+
+def test_fresh_head_returns_the_logits_bit_for_bit() -> None:
+    head = make_head(gate=0.0)
+    logits = torch.randn(2, 5, VOCAB)
+    logits[0, 0, 0] = -0.0
+    memory = make_memory(head, torch.randint(3, VOCAB, (2, 7)))
+    out = head(logits, torch.randn(2, 5, HIDDEN), memory)
+    assert torch.equal(out, logits)
+
+
+def test_open_gate_raises_only_tokens_in_memory_or_stop() -> None:
+    head = make_head(gate=1.0)
+    logits = torch.zeros(1, 3, VOCAB)
+    ids = torch.tensor([[10, 11, 12, 13]])
+    out = head(logits, torch.randn(1, 3, HIDDEN), make_memory(head, ids))
+    raised = set(torch.nonzero(out[0].abs().sum(0)).flatten().tolist())
+    # Position 0 has no predecessor and is never pointed at; the stop key adds STOP.
+    assert raised == {11, 12, 13, STOP}
+    assert torch.all(out >= 0)
+
+
+def test_rows_without_memory_keep_their_logits() -> None:
+    head = make_head(gate=1.0)
+    logits = torch.randn(2, 3, VOCAB)
+    mask = torch.tensor([[True, True, True], [False, False, False]])
+    memory = make_memory(head, torch.tensor([[5, 6, 7], [8, 9, 10]]), mask)
+    out = head(logits, torch.randn(2, 3, HIDDEN), memory)
+    assert torch.equal(out[1], logits[1])
+    assert not torch.equal(out[0], logits[0])
+
+
+def test_pointer_is_a_distribution_over_pointable_positions() -> None:
+    head = make_head(gate=1.0)
+    memory = make_memory(
+        head, torch.tensor([[5, 6, 7, 8]]), torch.tensor([[True, True, True, False]])
+    )
+    weights = head.pointer(torch.randn(1, 4, HIDDEN), memory)  # (1, 4, 5): 4 positions + stop
+    torch.testing.assert_close(weights.sum(-1), torch.ones(1, 4))
+    assert torch.all(weights[..., 0] == 0)  # no predecessor
+    assert torch.all(weights[..., 3] == 0)  # padding
+
+
+def test_every_parameter_gets_a_gradient_once_the_gate_is_open() -> None:
+    head = make_head(gate=0.5).train()
+    memory = make_memory(head, torch.randint(3, VOCAB, (2, 6)))
+    out = head(torch.randn(2, 4, VOCAB), torch.randn(2, 4, HIDDEN), memory)
+    torch.nn.functional.cross_entropy(
+        out.reshape(-1, VOCAB), torch.randint(0, VOCAB, (8,))
+    ).backward()  # type: ignore[no-untyped-call]
+    for name, parameter in head.named_parameters():
+        assert parameter.grad is not None and parameter.grad.abs().sum() > 0, name
+
+
+def test_fresh_gate_still_receives_a_gradient() -> None:
+    head = make_head(gate=0.0).train()
+    memory = make_memory(head, torch.randint(3, VOCAB, (1, 6)))
+    out = head(torch.randn(1, 2, VOCAB), torch.randn(1, 2, HIDDEN), memory)
+    out[..., 7].sum().backward()
+    assert head.gate.grad is not None
+
+
+def test_memory_expands_for_beams() -> None:
+    head = make_head(gate=1.0)
+    memory = make_memory(head, torch.randint(3, VOCAB, (2, 5)))
+    assert memory.repeat_interleave(1) is memory
+    expanded = memory.repeat_interleave(3)
+    assert expanded.batch_size == 6
+    assert torch.equal(expanded.targets[:3], memory.targets[:1].expand(3, -1))
+    logits = torch.randn(6, 1, VOCAB)
+    assert head(logits, torch.randn(6, 1, HIDDEN), expanded).shape == (6, 1, VOCAB)
+
+
+def test_gate_stays_fp32_when_cast() -> None:
+    head = make_head(gate=0.001).to(torch.bfloat16)
+    assert head.gate.dtype == torch.float32
+    assert head.query_proj.weight.dtype == torch.bfloat16
+    assert "stop_token_id=2" in repr(head)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"hidden_size": 0, "key_size": 8, "stop_token_id": 2}, "positive"),
+        ({"hidden_size": 8, "key_size": 0, "stop_token_id": 2}, "positive"),
+        ({"hidden_size": 8, "key_size": 8, "stop_token_id": -1}, "token id"),
+    ],
+)
+def test_bad_arguments_raise(kwargs: dict[str, int], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        CopyHead(**kwargs)

@@ -1,0 +1,32 @@
+"""The HEI-NW episodic store: keys, index, Hopfield completion, a durable episode log.
+
+Depends on numpy and faiss-cpu (and the packer's slot names); embedders are
+passed in. ``hei_nw.memory.minilm`` (extra ``[minilm]``) holds the dense embedder.
+"""
+
+from hei_nw.memory.embedders import Embedder, HashingEmbedder, normalize_rows
+from hei_nw.memory.hopfield import complete, rerank
+from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
+from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
+from hei_nw.memory.store import EpisodeStore, Hit, StoreError
+from hei_nw.memory.trace import render_text, validate_trace
+
+__all__ = [
+    "DEFAULT_HNSW_THRESHOLD",
+    "DGKeyer",
+    "DenseKeyer",
+    "Embedder",
+    "EpisodeStore",
+    "HNSWSettings",
+    "HashingEmbedder",
+    "Hit",
+    "Keyer",
+    "StoreError",
+    "VectorIndex",
+    "complete",
+    "make_keyer",
+    "normalize_rows",
+    "render_text",
+    "rerank",
+    "validate_trace",
+]

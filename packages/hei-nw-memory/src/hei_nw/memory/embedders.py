@@ -1,0 +1,72 @@
+"""Embedders: texts -> vectors, passed in through a small protocol.
+
+The store never imports a model library itself. :class:`HashingEmbedder` is a
+real, dependency-free embedder (hashed character trigrams and words) - the kind
+of key the original HEI-NW used; :class:`hei_nw.memory.minilm.MiniLMEmbedder`
+(extra ``[minilm]``) is the dense sentence embedder used by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps texts to float32 vectors ``(len(texts), dim)``."""
+
+    @property
+    def dim(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """L2-normalise each row (zero rows stay zero), as float32."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    normalized: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalized
+
+
+class HashingEmbedder:
+    """Bag of lower-cased words and character trigrams, hashed into ``dim`` buckets.
+
+    Deterministic across processes (BLAKE2 hashes, not Python's ``hash``), needs
+    nothing but numpy, and matches exact strings well - but knows no synonyms.
+    """
+
+    def __init__(self, dim: int = 1024) -> None:
+        if dim <= 0:
+            raise ValueError(f"dim must be positive, got {dim}")
+        self._dim = dim
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def name(self) -> str:
+        return f"hashing-{self._dim}"
+
+    def _features(self, text: str) -> list[str]:
+        words = re.findall(r"\w+", text.lower())
+        grams = [w[i : i + 3] for w in words for i in range(max(1, len(w) - 2))]
+        return [f"w:{w}" for w in words] + [f"g:{g}" for g in grams]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for feature in self._features(text):
+                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+                value = int.from_bytes(digest, "little")
+                out[row, value % self._dim] += 1.0 if (value >> 63) & 1 else -1.0
+        return normalize_rows(out)

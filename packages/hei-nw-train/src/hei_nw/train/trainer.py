@@ -1,0 +1,277 @@
+"""The training loop: a frozen base, a memory reader, answers from memory alone.
+
+Built on ``accelerate``: the :class:`~accelerate.Accelerator` places tensors,
+runs bf16 autocast on GPUs (never on CPU) and, under ``accelerate launch``,
+averages gradients over processes, each of which trains on its own slice of
+the (deterministic) example stream. Checkpoints are written atomically every
+``checkpoint_every`` steps; a resumed CPU run continues bit for bit, because
+the batch of step ``s`` is a pure function of ``(seed, s)`` and nothing else is
+random (dropout is 0).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from tqdm.auto import tqdm
+
+from hei_nw.eval import git_state, versions, write_json_atomic
+from hei_nw.models import MemoryReader, build_memory_reader, forward_with_memory, set_seed
+from hei_nw.pack import TEMPLATE
+from hei_nw.train.batching import answer_loss, collate
+from hei_nw.train.config import TrainConfig
+from hei_nw.train.curves import plot_curves
+from hei_nw.train.evaluate import exact_match_rate
+from hei_nw.train.examples import MAX_TRACE_TOKENS, SCENARIO_MIX, SOURCES
+from hei_nw.train.loading import LoadedBase, load_base_for_training
+
+CHECKPOINT = "checkpoint.pt"
+LOG = "train_log.jsonl"
+HELD_OUT_SEED_OFFSET = 10_000
+"""Held-out examples use seed + this, and the test vocabulary: never a training row."""
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Where the reader was saved and what it measured at the end."""
+
+    out: Path
+    steps: int
+    final_loss: float
+    floor_em: float
+    held_out: dict[str, Any]
+
+
+def _optimizer(reader: MemoryReader, config: TrainConfig) -> torch.optim.AdamW:
+    gates = [p for n, p in reader.named_parameters() if n.endswith("gate")]
+    others = [p for n, p in reader.named_parameters() if not n.endswith("gate")]
+    return torch.optim.AdamW(
+        [
+            {"params": others, "lr": config.lr, "weight_decay": config.weight_decay},
+            {"params": gates, "lr": config.gate_lr, "weight_decay": 0.0},
+        ]
+    )
+
+
+def _schedule(config: TrainConfig) -> Any:
+    """Linear warm-up, then cosine decay to 10% of the peak rate."""
+
+    def factor(step: int) -> float:
+        if step < config.warmup_steps:
+            return (step + 1) / config.warmup_steps
+        progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+        return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+    return factor
+
+
+def _build_reader(config: TrainConfig, base: LoadedBase) -> MemoryReader:
+    opener = base.tokenizer("<episodic>", add_special_tokens=False)["input_ids"]
+    reader = build_memory_reader(
+        base.model,
+        read_layers=config.read_layers,
+        memory_layer=config.memory_layer,
+        copy=config.copy,
+        copy_key_layer=config.copy_key_layer,
+        copy_query_layer=config.copy_query_layer,
+        stop_token_id=base.stop_id,
+        trace_opener_ids=tuple(opener),
+        base_model=base.model_id,
+        base_revision=base.revision,
+        packer_template_hash=_template_hash(),
+        max_mem_tokens=MAX_TRACE_TOKENS * 4,
+    )
+    return reader.float().train()
+
+
+def _template_hash() -> str:
+    import hashlib
+
+    return hashlib.sha256(TEMPLATE.encode()).hexdigest()[:16]
+
+
+def train(
+    config: TrainConfig, resume: bool = False, quiet: bool = False, stop_after: int | None = None
+) -> TrainResult | None:
+    """Train a reader as ``config`` says; the result folder is a saved reader.
+
+    ``stop_after`` ends this call after that many steps with a checkpoint (a long
+    run split over sessions; ``resume`` continues it) and returns None.
+    """
+    from accelerate import Accelerator
+
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cpu = config.device == "cpu" or (config.device is None and not torch.cuda.is_available())
+    accelerator = Accelerator(cpu=cpu, mixed_precision="no" if cpu else "bf16")
+    set_seed(config.seed)
+    base = load_base_for_training(config, accelerator.device)
+    reader = _build_reader(config, base).to(accelerator.device)
+    optimizer = _optimizer(reader, config)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(config))
+    source = SOURCES[config.task]
+    held_out = source(base.tokenizer, "test", config.seed + HELD_OUT_SEED_OFFSET, 0, config.eval_n)
+
+    start, log = 0, list[dict[str, Any]]()
+    if resume and (out / CHECKPOINT).exists():
+        start, log = _load_checkpoint(out, reader, optimizer, scheduler, config)
+    floor = exact_match_rate(base.model, base.tokenizer, None, held_out)["em"]
+    shard = config.batch_size * accelerator.num_processes
+    began = time.monotonic()
+    bar = tqdm(
+        range(start, config.steps),
+        initial=start,
+        total=config.steps,
+        disable=quiet or not accelerator.is_main_process,
+        desc="train",
+    )
+    for step in bar:
+        first = step * shard + accelerator.process_index * config.batch_size
+        batch = collate(
+            source(base.tokenizer, "train", config.seed, first, config.batch_size),
+            base.stop_id,
+            base.pad_id,
+        )
+        with accelerator.autocast():
+            output = forward_with_memory(
+                base.model,
+                reader,
+                batch.input_ids.to(accelerator.device),
+                batch.attention_mask.to(accelerator.device),
+                batch.memory,
+                base.pad_id,
+                logits_to_keep=batch.answer_window,
+            )
+            loss, accuracy = answer_loss(output.logits, batch)
+        accelerator.backward(loss)
+        if accelerator.num_processes > 1:
+            for parameter in reader.parameters():
+                if parameter.grad is not None:
+                    parameter.grad = accelerator.reduce(parameter.grad, reduction="mean")
+        torch.nn.utils.clip_grad_norm_(reader.parameters(), config.clip)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        entry: dict[str, Any] = {
+            "step": step + 1,
+            "loss": float(loss.item()),
+            "token_accuracy": float(accuracy.item()),
+            "lr": scheduler.get_last_lr()[0],
+            "gates": reader.gates(),
+            "elapsed_s": time.monotonic() - began,
+        }
+        if (step + 1) % config.eval_every == 0 or step + 1 == config.steps:
+            result = exact_match_rate(base.model, base.tokenizer, reader, held_out)
+            entry["held_out_em"] = result["em"]
+            entry["held_out_by_kind"] = result["by_kind"]
+        log.append(entry)
+        _append_log(out, entry)
+        bar.set_postfix(
+            loss=f"{entry['loss']:.3f}",
+            acc=f"{entry['token_accuracy']:.2f}",
+            **{k: f"{v:.2f}" for k, v in entry["gates"].items()},
+        )
+        pause = (
+            stop_after is not None and step + 1 - start >= stop_after and step + 1 < config.steps
+        )
+        if ((step + 1) % config.checkpoint_every == 0 or pause) and accelerator.is_main_process:
+            _save_checkpoint(out, reader, optimizer, scheduler, step + 1, log)
+        if pause:
+            bar.close()
+            return None
+    bar.close()
+    return _finish(config, base, reader, held_out, floor, log, out)
+
+
+def _finish(
+    config: TrainConfig,
+    base: LoadedBase,
+    reader: MemoryReader,
+    held_out: list[Any],
+    floor: float,
+    log: list[dict[str, Any]],
+    out: Path,
+) -> TrainResult:
+    final = exact_match_rate(base.model, base.tokenizer, reader, held_out)
+    record: dict[str, Any] = {
+        "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "config": config.as_dict(),
+        "git": git_state(),
+        "versions": versions(),
+        "data": {
+            "task": config.task,
+            "train_split": "train",
+            "held_out_split": "test",
+            "scenario_mix": SCENARIO_MIX,
+            "negatives_per_example": "0-3, uniform",
+            "held_out_seed": config.seed + HELD_OUT_SEED_OFFSET,
+        },
+        "steps": len(log),
+        "final_loss": log[-1]["loss"] if log else None,
+        "held_out": {
+            "n": final["n"],
+            "em": final["em"],
+            "by_kind": final["by_kind"],
+            "floor_em": floor,
+        },
+    }
+    reader.save_pretrained(out, training=record)
+    plot_curves(log, out / "training_curves.png", title=f"{config.task} · {base.model_id}")
+    write_json_atomic(out / "training_record.json", record)
+    return TrainResult(
+        out, len(log), record["final_loss"] or float("nan"), floor, record["held_out"]
+    )
+
+
+def _append_log(out: Path, entry: dict[str, Any]) -> None:
+    with (out / LOG).open("a") as handle:
+        handle.write(json.dumps(entry) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _save_checkpoint(
+    out: Path,
+    reader: MemoryReader,
+    optimizer: Any,
+    scheduler: Any,
+    step: int,
+    log: list[dict[str, Any]],
+) -> None:
+    state = {
+        "step": step,
+        "reader": reader.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "log": log,
+    }
+    tmp = out / f".{CHECKPOINT}.tmp"
+    torch.save(state, tmp)
+    with tmp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    tmp.replace(out / CHECKPOINT)
+
+
+def _load_checkpoint(
+    out: Path, reader: MemoryReader, optimizer: Any, scheduler: Any, config: TrainConfig
+) -> tuple[int, list[dict[str, Any]]]:
+    state = torch.load(out / CHECKPOINT, map_location="cpu", weights_only=False)
+    reader.load_state_dict(state["reader"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    log: list[dict[str, Any]] = state["log"]
+    # The JSONL may hold steps after the checkpoint (a killed run): keep it in step.
+    lines = "".join(json.dumps(e) + "\n" for e in log)
+    tmp = out / f".{LOG}.tmp"
+    tmp.write_text(lines)
+    tmp.replace(out / LOG)
+    return int(state["step"]), log

@@ -1,0 +1,118 @@
+"""Training data that cannot leak, answer-only targets, a loop that learns and resumes exactly."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from hei_nw.datasets.inventory import vocabulary
+from hei_nw.models import MemoryReader
+from hei_nw.models.testing import shared_tokenizer
+from hei_nw.train import copy_examples, preset, scenario_examples, train
+from hei_nw.train.batching import answer_loss, collate
+from hei_nw.train.examples import copy_token_halves
+
+
+def test_no_held_out_entity_appears_in_a_training_episode() -> None:
+    tokenizer = shared_tokenizer()
+    test_strings = vocabulary("test").strings()
+    assert not test_strings & vocabulary("train").strings()
+    texts = []
+    for example in scenario_examples(tokenizer, "train", seed=0, start=0, count=300):
+        texts.append(tokenizer.decode(example.memory_ids))
+        texts.append(example.prompt + " " + example.answer)
+    words = re.findall(r"\w+", "\n".join(texts))
+    phrases = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    entities = {" ".join(re.findall(r"\w+", s)) for s in test_strings}
+    assert len(entities) > 20_000
+    assert not entities & phrases  # as whole words: "blue bo" is not in "blue bovar"
+
+
+def test_scenario_examples_cover_every_family_with_0_to_3_negatives() -> None:
+    tokenizer = shared_tokenizer()
+    examples = scenario_examples(tokenizer, "train", seed=1, start=0, count=120)
+    families = {e.kind[0] for e in examples}
+    assert families == set("ABCDE")
+    opener = tokenizer("<episodic>", add_special_tokens=False)["input_ids"]
+    counts = set()
+    for e in examples:
+        ids = e.memory_ids
+        counts.add(sum(ids[i : i + len(opener)] == opener for i in range(len(ids))))
+        assert e.answer in tokenizer.decode(ids)  # the answer is in memory to copy
+    assert counts == {1, 2, 3, 4}
+    again = scenario_examples(tokenizer, "train", seed=1, start=5, count=3)
+    assert again == examples[5:8]  # a pure function of (seed, index)
+
+
+def test_copy_task_values_come_from_disjoint_token_halves() -> None:
+    tokenizer = shared_tokenizer()
+    train_half, test_half = copy_token_halves(tokenizer)
+    assert not set(train_half) & set(test_half) and len(train_half) > 1000
+    for split, half in (("train", set(train_half)), ("test", set(test_half))):
+        for example in copy_examples(tokenizer, split, seed=0, start=0, count=20):
+            assert set(example.answer_ids) <= half
+
+
+def test_targets_are_the_answer_and_the_stop_token_only() -> None:
+    tokenizer = shared_tokenizer()
+    examples = copy_examples(tokenizer, "train", seed=0, start=0, count=4)
+    batch = collate(examples, stop_id=2, pad_id=0)
+    for row, example in enumerate(examples):
+        wanted = [*example.answer_ids, 2]
+        assert batch.targets[row][batch.target_mask[row]].tolist() == wanted
+        assert batch.input_ids[row, -len(wanted) :].tolist() == wanted
+    vocab = len(tokenizer)
+    perfect = torch.full((len(examples), batch.answer_window, vocab), -10.0)
+    for row in range(len(examples)):
+        for j, token in enumerate(batch.targets[row].tolist()):
+            perfect[row, j, token] = 10.0
+    loss, accuracy = answer_loss(perfect, batch)
+    assert float(accuracy) == 1.0 and float(loss) < 1e-3
+
+
+def test_smoke_training_learns_and_resumes_bit_for_bit(tmp_path: Path) -> None:
+    config = replace(
+        preset("smoke", str(tmp_path / "full")),
+        steps=30,
+        eval_every=30,
+        eval_n=8,
+        checkpoint_every=10,
+    )
+    full = train(config, quiet=True)
+    assert full is not None
+    log = [
+        json.loads(line)
+        for line in (tmp_path / "full" / "train_log.jsonl").read_text().splitlines()
+    ]
+    assert log[-1]["loss"] < log[0]["loss"] - 1.0
+    assert full.held_out["n"] == 8
+
+    # A run interrupted after step 20 (checkpoint written), then resumed to the end.
+    resumed = replace(config, out=str(tmp_path / "resumed"))
+    train(resumed, quiet=True, stop_after=20)
+    state = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=False)
+    assert state["step"] == 20
+    train(resumed, resume=True, quiet=True)
+    model_a = MemoryReader.from_pretrained(tmp_path / "full", _tiny())
+    model_b = MemoryReader.from_pretrained(tmp_path / "resumed", _tiny())
+    for (name, a), (_, b) in zip(
+        model_a.state_dict().items(), model_b.state_dict().items(), strict=True
+    ):
+        assert torch.equal(a, b), name
+
+
+def _tiny() -> torch.nn.Module:
+    from hei_nw.models.testing import tiny_model
+
+    model: torch.nn.Module = tiny_model("llama")
+    return model
+
+
+def test_unknown_preset_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown preset"):
+        preset("nope", str(tmp_path))
