@@ -6,6 +6,7 @@ Examples::
     harness --mode B1                        # adapter with empty memory, paired with B0
     harness --mode B0 --scenario E --baseline long-context
     harness train --preset smoke --out /tmp/reader   # see `harness train --help`
+    harness compare reports/baseline/A_B0_metrics.json reports/m1-episodic-adapter/A_B1_metrics.json
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from hei_nw.eval import (
 )
 from hei_nw.eval.prompts import NO_CONTEXT_TEMPLATE
 from hei_nw.eval.runner import GenerationSettings
-from hei_nw.harness.memories import oracle_memories, store_memories
+from hei_nw.harness.compare import main as compare_main
+from hei_nw.harness.memories import StoreSettings, oracle_memories, store_memories
 from hei_nw.harness.modes import RunInputs, run_b0, run_b1
 from hei_nw.harness.parser import build_parser
 from hei_nw.harness.summary import print_summary
@@ -52,8 +54,8 @@ from hei_nw.models import (
 )
 
 EXIT_NEEDS_LATER_STAGE = 64
-MEMORY_CAP = 128
-"""Memory tokens per item when the reader records no cap of its own."""
+MEMORY_CAP = 384
+"""Memory tokens per item when the reader records no cap of its own (four packed traces)."""
 DEFAULT_OUTDIRS = {"B0": "reports/baseline", "B1": "reports/m2-memory"}
 
 
@@ -61,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["train"]:
         return train_main(argv[1:])
+    if argv[:1] == ["compare"]:
+        return compare_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.mode in ("B2", "B3"):
@@ -92,7 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path], dict[str, Any]]:
     """Load, generate, score and write the two reports; returns their paths and the report."""
     set_seed(args.seed)
-    records = generate(args.scenario, args.n, args.seed, split=args.split)
+    options = (
+        {"confounders_ratio": float(args.negatives)}
+        if args.scenario == "A" and args.negatives
+        else {}
+    )
+    records = generate(args.scenario, args.n, args.seed, split=args.split, **options)
     loaded = load_model(args.model, dtype=args.dtype, device=args.device)
     settings = GenerationSettings(
         max_new_tokens=args.max_new_tokens, chat=args.prompt_style == "chat"
@@ -116,18 +125,14 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
     else:
         reader, identity = select_reader(args, loaded)
         cap = reader.config.max_mem_tokens or MEMORY_CAP
-        oracle = oracle_memories(records, loaded.tokenizer, cap)
+        oracle = oracle_memories(records, loaded.tokenizer, cap, args.negatives, args.seed)
         memories: list[list[int]] = oracle if args.memory == "oracle" else [[] for _ in records]
         if args.memory == "store":
+            store = StoreSettings(
+                args.store_embedder, args.store_keys, args.store_size, args.split, args.seed
+            )
             memories, retrieval, recall_items = store_memories(
-                records,
-                loaded.tokenizer,
-                cap,
-                args.recall_k,
-                args.store_size,
-                args.split,
-                args.seed,
-                args.store_keys,
+                records, loaded.tokenizer, cap, args.recall_k, store
             )
             summary["retrieval"] = retrieval
         b1 = run_b1(inputs, reader, memories, pair_with_b0=not args.no_b0_pair)

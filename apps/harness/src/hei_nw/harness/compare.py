@@ -88,7 +88,7 @@ def compare(b0: dict[str, Any], b1: dict[str, Any], max_delta: float = 0.1) -> t
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="compare_b0_b1", description="Compare B0 and B1 metrics JSON files item by item."
+        prog="harness compare", description="Compare B0 and B1 metrics JSON files item by item."
     )
     parser.add_argument("b0", help="B0 metrics JSON (e.g. reports/baseline/A_B0_metrics.json)")
     parser.add_argument(
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code, text = compare(load_metrics(args.b0), load_metrics(args.b1), args.max_delta)
     except CompareError as exc:
-        print(f"compare_b0_b1: error: {exc}", file=sys.stderr)
+        print(f"compare: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     print(text)
     return code

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from hei_nw.datasets import Record
 from hei_nw.eval import fill_store, recall_for
+from hei_nw.memory import Embedder, HashingEmbedder
 from hei_nw.pack import pack_trace
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """How B1's store is built: embedder, keys, filler episodes and their split/seed."""
+
+    embedder: str
+    keys: str
+    filler: int
+    split: str
+    seed: int
 
 
 def pack_traces(traces: Sequence[dict[str, Any]], tokenizer: Any, cap: int) -> list[int]:
@@ -18,24 +32,35 @@ def pack_traces(traces: Sequence[dict[str, Any]], tokenizer: Any, cap: int) -> l
     return ids[:cap]
 
 
-def oracle_memories(records: Sequence[Record], tokenizer: Any, cap: int) -> list[list[int]]:
-    return [pack_traces([r["trace"]], tokenizer, cap) for r in records]
+def oracle_memories(
+    records: Sequence[Record], tokenizer: Any, cap: int, negatives: int = 0, seed: int = 0
+) -> list[list[int]]:
+    """Each item's own episode, plus up to ``negatives`` of its distractors (hard
+    negatives), in an order drawn per item from ``seed``."""
+    memories = []
+    for record in records:
+        traces = [record["trace"], *(d["trace"] for d in record["distractors"][:negatives])]
+        random.Random(f"hei-nw/oracle/{seed}/{record['id']}").shuffle(traces)
+        memories.append(pack_traces(traces, tokenizer, cap))
+    return memories
+
+
+def make_embedder(name: str) -> Embedder:
+    """``hashing`` (words + character trigrams, 2048-d) or ``minilm`` (all-MiniLM-L6-v2)."""
+    if name == "minilm":
+        from hei_nw.memory.minilm import MiniLMEmbedder
+
+        return MiniLMEmbedder()
+    return HashingEmbedder(2048)
 
 
 def store_memories(
-    records: Sequence[Record],
-    tokenizer: Any,
-    cap: int,
-    k: int,
-    filler: int,
-    split: str,
-    seed: int,
-    keys: str,
+    records: Sequence[Record], tokenizer: Any, cap: int, k: int, store: StoreSettings
 ) -> tuple[list[list[int]], dict[str, Any], list[dict[str, Any]]]:
     """Write the run's episodes to a fresh store, recall ``k`` per question, pack in rank order."""
-    from hei_nw.memory.minilm import MiniLMEmbedder
-
-    store = fill_store(records, MiniLMEmbedder(), filler=filler, split=split, seed=seed, keys=keys)
-    recalled = recall_for(records, store, k)
+    embedder = make_embedder(store.embedder)
+    filled = fill_store(records, embedder, store.filler, store.split, store.seed, store.keys)
+    recalled = recall_for(records, filled, k)
+    recalled.summary.update(embedder=embedder.name, keys=store.keys)
     memories = [pack_traces(traces, tokenizer, cap) for traces in recalled.traces]
     return memories, recalled.summary, recalled.items

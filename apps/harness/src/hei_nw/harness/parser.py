@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         "none reads nothing",
     )
     parser.add_argument(
+        "--negatives",
+        type=non_negative,
+        default=0,
+        help="B1 oracle memory: also pack up to this many of the item's hard negatives (its "
+        "distractors), in a seeded order; scenario A then draws that many per item",
+    )
+    parser.add_argument(
         "--recall-k",
         type=positive,
         default=4,
@@ -114,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--store-keys", choices=["dense", "dg"], default="dense", help="store keys (--memory store)"
+    )
+    parser.add_argument(
+        "--store-embedder",
+        choices=["hashing", "minilm"],
+        default="hashing",
+        help="store embedder (--memory store); the default is the one measured best in "
+        "reports/bench/memory.json",
     )
     parser.add_argument(
         "--rag-k", type=positive, default=5, help="episodes retrieved per query (RAG)"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# B1 with the shipped reader on the held-out vocabulary (seed 7), memory only, beside the
+# no-memory floor and the episode-in-prompt reference -> reports/m2-memory/.
+#   scenarios A-E with the item's own episode in memory (oracle);
+#   scenario A with three hard negatives in memory;
+#   scenario A end to end through the episodic store (10k filler episodes).
+# N items per run (default 500); extra arguments go to every harness call.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${N:-500}
+common=(--mode B1 -n "$n" --seed 7 --batch-size 16 --max-new-tokens 16 --quiet)
+for scenario in A B C D E; do
+  uv run harness "${common[@]}" --scenario "$scenario" --outdir reports/m2-memory "$@"
+done
+uv run harness "${common[@]}" --scenario A --negatives 3 --outdir reports/m2-memory/hard-negatives-3 "$@"
+uv run harness "${common[@]}" --scenario A --memory store --store-size 10000 --outdir reports/m2-memory/store-10k "$@"
