@@ -4,8 +4,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 pattern='(TODO|FIXME|XXX|pass  # stub|raise NotImplementedError)'
-if git grep --untracked -nE "$pattern" -- . ':(exclude)scripts/grep_no_stubs.sh' ':(exclude)*.md'; then
+git grep --untracked -nE "$pattern" -- . ':(exclude)scripts/grep_no_stubs.sh' ':(exclude)*.md'
+status=$?
+if [ "$status" -eq 0 ]; then
   echo "Stub markers found (above): replace them with real code." >&2
   exit 1
+fi
+if [ "$status" -gt 1 ]; then
+  # git grep exits 1 for "no match"; anything above (not a repository, bad pattern) is an error.
+  echo "no-stubs guard: git grep failed (exit $status); cannot vouch for the tree" >&2
+  exit 2
 fi
 echo "No stubs."

@@ -47,3 +47,13 @@ def test_guard_fails_when_a_stub_is_added(tmp_path: Path) -> None:
     result = run_guard(repo)
     assert result.returncode == 1
     assert "new.py" in result.stdout
+
+
+def test_guard_fails_outside_a_repository(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    (folder / "scripts").mkdir(parents=True)
+    shutil.copy(GUARD, folder / "scripts" / "grep_no_stubs.sh")
+    result = run_guard(folder)
+    # git grep exits 128 here; "no match" (1) is the only non-zero status that means clean.
+    assert result.returncode == 2
+    assert "cannot vouch" in result.stderr

@@ -96,3 +96,26 @@ def test_script_wrapper_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == EXIT_OK, result.stderr
     assert "1 shared items" in result.stdout
+
+
+def test_missing_item_field_is_an_input_error_not_a_regression(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    b0 = metrics(tmp_path / "b0.json", ["x", "y"], [1.0, 0.0])
+    broken = json.loads(b0.read_text())
+    del broken["items"][1]["f1"]
+    b1 = tmp_path / "b1.json"
+    b1.write_text(json.dumps(broken))
+    assert main([str(b0), str(b1)]) == EXIT_INPUT
+    assert "lacks a field" in capsys.readouterr().err
+
+
+def test_flips_are_reported_and_can_be_capped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    b0 = metrics(tmp_path / "b0.json", ["x", "y"], [0.0, 0.0])
+    b1 = metrics(tmp_path / "b1.json", ["p", "q"], [0.0, 0.0])  # same metrics, every answer new
+    assert main([str(b0), str(b1)]) == EXIT_OK
+    assert "flips 2" in capsys.readouterr().out
+    assert main([str(b0), str(b1), "--max-flips", "1"]) == EXIT_DELTA
+    assert "2 predictions flipped" in capsys.readouterr().out

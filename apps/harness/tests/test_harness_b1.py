@@ -51,7 +51,7 @@ def test_b1_runs_and_writes_reports(
         md = (tmp_path / "A_B1_report.md").read_text()
         assert "Memory vs floor vs reference" in md
         out = capsys.readouterr().out
-        assert "B1 - floor EM" in out and "no_memory_floor" in out
+        assert "B1 - floor EM" in out and "B0 no-context (floor)" in out
 
 
 def test_b1_with_saved_reader_and_with_fresh_layers(

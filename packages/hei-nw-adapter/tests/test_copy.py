@@ -114,4 +114,4 @@ def test_gate_stays_fp32_when_cast() -> None:
 )
 def test_bad_arguments_raise(kwargs: dict[str, int], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        CopyHead(**kwargs)
+        CopyHead(kwargs["hidden_size"], kwargs["key_size"], stop_token_id=kwargs["stop_token_id"])

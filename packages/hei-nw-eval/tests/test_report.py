@@ -123,3 +123,27 @@ def test_one_prompt_builder_with_and_without_context() -> None:
     assert with_context.endswith("Question: Where?")
     assert "Notes" not in build_prompt("Where?")
     assert len(template_hash()) == 16
+
+
+def test_dirty_flag_sees_edits_anywhere_in_the_repository(tmp_path: Path) -> None:
+    import subprocess
+
+    from hei_nw.eval import git_state
+
+    repo = tmp_path / "repo"
+    (repo / "packages" / "eval").mkdir(parents=True)
+    (repo / "top.py").write_text("x = 1\n")
+    (repo / "reports").mkdir()
+    (repo / "reports" / "r.json").write_text("{}\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"],
+        check=True,
+    )
+    inside = repo / "packages" / "eval"
+    assert git_state(inside)["dirty"] is False
+    (repo / "reports" / "r.json").write_text('{"new": 1}\n')
+    assert git_state(inside)["dirty"] is False  # what runs write does not count
+    (repo / "top.py").write_text("x = 2\n")
+    assert git_state(inside)["dirty"] is True  # an edit outside the package folder does

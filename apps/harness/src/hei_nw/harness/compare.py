@@ -56,8 +56,25 @@ def _same_run(a: dict[str, Any], b: dict[str, Any]) -> None:
             raise CompareError(f"the runs differ in {what}: {left!r} vs {right!r}")
 
 
-def compare(b0: dict[str, Any], b1: dict[str, Any], max_delta: float = 0.1) -> tuple[int, str]:
-    """The comparison's exit code and its printed text."""
+def compare(
+    b0: dict[str, Any], b1: dict[str, Any], max_delta: float = 0.1, max_flips: int | None = None
+) -> tuple[int, str]:
+    """The comparison's exit code and its printed text.
+
+    Exit 1 when an EM/F1 delta exceeds ``max_delta`` or more than ``max_flips``
+    predictions changed (metrics can agree while every answer flips).
+    """
+    try:
+        return _compare(b0, b1, max_delta, max_flips)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CompareError(
+            f"an item lacks a field the comparison needs or holds a bad value ({exc!r})"
+        ) from None
+
+
+def _compare(
+    b0: dict[str, Any], b1: dict[str, Any], max_delta: float, max_flips: int | None
+) -> tuple[int, str]:
     _same_run(b0, b1)
     b0_items = {item["id"]: item for item in b0["items"]}
     shared = [(b0_items[item["id"]], item) for item in b1["items"] if item["id"] in b0_items]
@@ -74,6 +91,8 @@ def compare(b0: dict[str, Any], b1: dict[str, Any], max_delta: float = 0.1) -> t
         if metric in GATED and abs(stats["mean_diff"]) > max_delta:
             failed.append(f"{metric} delta {stats['mean_diff']:+.3f} exceeds ±{max_delta}")
     flips = sum(x["prediction"] != y["prediction"] for x, y in shared)
+    if max_flips is not None and flips > max_flips:
+        failed.append(f"{flips} predictions flipped, more than --max-flips {max_flips}")
     b0_latency = statistics.median(float(x["latency_s"]) for x, _ in shared)
     b1_latency = statistics.median(float(y["latency_s"]) for _, y in shared)
     ratio = b1_latency / b0_latency if b0_latency > 0 else float("nan")
@@ -95,9 +114,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "b1", help="B1 metrics JSON (e.g. reports/m1-episodic-adapter/A_B1_metrics.json)"
     )
     parser.add_argument("--max-delta", type=float, default=0.1, help="largest EM/F1 delta allowed")
+    parser.add_argument(
+        "--max-flips",
+        type=int,
+        default=None,
+        help="most changed predictions allowed (default: any)",
+    )
     args = parser.parse_args(argv)
     try:
-        code, text = compare(load_metrics(args.b0), load_metrics(args.b1), args.max_delta)
+        code, text = compare(
+            load_metrics(args.b0), load_metrics(args.b1), args.max_delta, args.max_flips
+        )
     except CompareError as exc:
         print(f"compare: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -30,16 +30,31 @@ def print_summary(report: Mapping[str, Any]) -> None:
             report["latency_s"]["p50"],
         )
     )
-    for name, baseline in report.get("baselines", {}).items():
-        lines.append(_row(f"  {name}", baseline["metrics"], None))
     comparison = report.get("comparison")
-    if comparison:
+    if not comparison:
+        for name, baseline in report.get("baselines", {}).items():
+            lines.append(_row(f"  {name}", baseline["metrics"], None))
+    else:
+        for name, run in comparison["runs"].items():
+            em = run["em"]
+            lines.append(
+                f"  {name:<34} {em['mean']:.3f} [{em['ci_low']:.3f}, {em['ci_high']:.3f}]"
+                f"  {run['f1']:.3f}"
+            )
         diff = comparison["memory_minus_floor_em"]
         lines.append(
             f"B1 - floor EM (paired bootstrap): {diff['mean_diff']:+.3f} "
             f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}]"
         )
     summary = report.get("summary", {})
+    if "retrieval" in summary:
+        r = summary["retrieval"]
+        k = r["recall_k"]
+        lines.append(
+            f"store: {r['store_size']} episodes ({r['embedder']}, {r['keys']} keys, {r['index']}) - "
+            f"P@1 {r['p_at_1']:.3f}, MRR {r['mrr']:.3f}, recall@{k} {r[f'recall_at_{k}']:.3f}, "
+            f"recall p50/p95 {1e3 * r['recall_latency_p50_s']:.2f}/{1e3 * r['recall_latency_p95_s']:.2f} ms"
+        )
     if "reader" in summary:
         lines.append(f"reader: {summary['reader']} {summary.get('reader_path') or ''}".rstrip())
     print("\n".join(lines))

@@ -55,6 +55,12 @@ def build_train_parser() -> argparse.ArgumentParser:
         "--copy-layer", type=int, default=None, help="block of the copy head's keys and queries"
     )
     parser.add_argument(
+        "--copy-context-layer",
+        type=int,
+        default=None,
+        help="deeper block whose states join the copy head's query (what the question asks)",
+    )
+    parser.add_argument(
         "--no-copy", action="store_true", help="train the plain reader (no copy head)"
     )
     parser.add_argument(
@@ -69,6 +75,12 @@ def build_train_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--resume", action="store_true", help="continue from the folder's checkpoint"
+    )
+    parser.add_argument(
+        "--stop-after",
+        type=positive,
+        default=None,
+        help="checkpoint and exit after this many steps",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
@@ -89,6 +101,7 @@ def train_main(argv: Sequence[str]) -> int:
         memory_layer=args.memory_layer,
         copy_key_layer=args.copy_layer,
         copy_query_layer=args.copy_layer,
+        copy_context_layer=args.copy_context_layer,
         copy=False if args.no_copy else None,
         eval_every=args.eval_every,
         eval_n=args.eval_n,

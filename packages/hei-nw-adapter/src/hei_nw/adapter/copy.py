@@ -29,11 +29,12 @@ returns the logits it was given, bit for bit (``x + log1p(0) == x``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
+
+from hei_nw.adapter.gate import Fp32Gated
 
 MAX_SWITCH = 0.999
 """Cap on the copy probability, so the base distribution is never multiplied by 0."""
@@ -69,7 +70,7 @@ class CopyMemory:
         )
 
 
-class CopyHead(nn.Module):
+class CopyHead(Fp32Gated):
     """Pointer from the running text to memory tokens, added to the output logits.
 
     Args:
@@ -86,7 +87,7 @@ class CopyHead(nn.Module):
         key_size: int = 128,
         *,
         stop_token_id: int,
-        initial_scale: float = 10.0,
+        context: bool = False,
     ) -> None:
         super().__init__()
         if hidden_size <= 0 or key_size <= 0:
@@ -105,18 +106,15 @@ class CopyHead(nn.Module):
         self.token_proj = nn.Linear(hidden_size, key_size, bias=False)
         self.summary_proj = nn.Linear(hidden_size, key_size, bias=False)
         self.stop_key = nn.Parameter(torch.zeros(key_size))
+        # Optional second query source: a deeper block's state, which knows better
+        # what the question asks for than the shallow block that matches tokens.
+        self.context_norm = nn.LayerNorm(hidden_size) if context else None
+        self.context_proj = nn.Linear(hidden_size, key_size, bias=False) if context else None
         # Per-position wish to copy (the pointer-generator switch); starts at 1/2.
         self.switch_proj = nn.Linear(hidden_size, 1)
         nn.init.zeros_(self.switch_proj.weight)
         nn.init.zeros_(self.switch_proj.bias)
         self.gate = nn.Parameter(torch.zeros(1, dtype=torch.float32))
-
-    def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> CopyHead:
-        """Keep the gate in fp32 when the module is cast, like the adapter's."""
-        result: CopyHead = super()._apply(fn, recurse)  # type: ignore[no-untyped-call]
-        if self.gate.dtype != torch.float32:
-            self.gate.data = self.gate.data.float()
-        return result
 
     def prepare(
         self,
@@ -156,19 +154,29 @@ class CopyHead(nn.Module):
             mask=torch.cat([pointable, any_memory], dim=1),
         )
 
-    def pointer(self, queries: Tensor, memory: CopyMemory) -> Tensor:
-        """Attention of each query ``(B, T, d)`` over memory positions: ``(B, T, k + 1)``."""
+    def pointer(self, queries: Tensor, memory: CopyMemory, context: Tensor | None = None) -> Tensor:
+        """Attention of each query ``(B, T, d)`` over memory positions: ``(B, T, k + 1)``.
+
+        ``context`` ``(B, T, d)``, the deeper block's states, joins the query when
+        the head was built with ``context=True``.
+        """
         q = self.query_proj(self.query_norm(queries))  # (B, T, d_k)
+        if self.context_proj is not None and self.context_norm is not None:
+            if context is None:
+                raise ValueError("this copy head was built with context=True: pass context states")
+            q = q + self.context_proj(self.context_norm(context))
         scores = q @ memory.keys.to(q.dtype).expand(q.shape[0], -1, -1).transpose(1, 2)
         scores = scores / math.sqrt(self.key_size)  # (B, T, k + 1)
         mask = memory.mask.expand(q.shape[0], -1)[:, None, :]
         scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
         return torch.softmax(scores, dim=-1)
 
-    def copy_distribution(self, queries: Tensor, memory: CopyMemory, vocab: int) -> Tensor:
+    def copy_distribution(
+        self, queries: Tensor, memory: CopyMemory, vocab: int, context: Tensor | None = None
+    ) -> Tensor:
         """The pointer's distribution over the vocabulary ``(B, T, V)``: each memory
         position's weight lands on the token stored there (the stop key on the stop token)."""
-        weights = self.pointer(queries, memory)  # (B, T, k + 1)
+        weights = self.pointer(queries, memory, context)  # (B, T, k + 1)
         B, T, _ = weights.shape
         targets = memory.targets.expand(B, -1)[:, None, :].expand(B, T, -1)
         copy = torch.zeros((B, T, vocab), dtype=weights.dtype, device=weights.device)
@@ -182,7 +190,9 @@ class CopyHead(nn.Module):
         opening = 0.5 * (torch.tanh(self.gate) + torch.tanh(self.gate).abs())
         return wanted * MAX_SWITCH * opening
 
-    def forward(self, logits: Tensor, queries: Tensor, memory: CopyMemory) -> Tensor:
+    def forward(
+        self, logits: Tensor, queries: Tensor, memory: CopyMemory, context: Tensor | None = None
+    ) -> Tensor:
         """Mix the pointer into ``logits`` ``(B, T, V)``; rows without memory are unchanged.
 
         The output is the pointer-generator mixture ``(1 - s) p + s q`` as logits,
@@ -192,7 +202,7 @@ class CopyHead(nn.Module):
         with ``logits``.
         """
         base = logits.float()
-        copy = self.copy_distribution(queries, memory, base.shape[-1]).float()  # q
+        copy = self.copy_distribution(queries, memory, base.shape[-1], context).float()  # q
         s = self.switch(queries).float()  # (B, T, 1)
         odds = s / (1 - s)
         ratio = copy / torch.softmax(base, dim=-1).clamp_min(TINY_PROB)  # q / p

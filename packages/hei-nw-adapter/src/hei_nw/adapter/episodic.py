@@ -27,12 +27,13 @@ support, and returns NaN for rows whose keys are all masked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+
+from hei_nw.adapter.gate import Fp32Gated
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class MemoryKV:
         )
 
 
-class EpisodicAdapter(nn.Module):
+class EpisodicAdapter(Fp32Gated):
     """Pre-norm gated cross-attention from hidden states ``H_t`` to memory ``M_t``.
 
     Args:
@@ -127,13 +128,6 @@ class EpisodicAdapter(nn.Module):
         # tanh(0) = 0: a fresh adapter leaves hidden states unchanged. Kept in fp32
         # (see _apply) so a bf16 host cannot round a small trained gate to zero.
         self.gate = nn.Parameter(torch.zeros(1, dtype=torch.float32))
-
-    def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> EpisodicAdapter:
-        """Keep the gate in fp32 when the module is cast (``.to(bfloat16)``)."""
-        result: EpisodicAdapter = super()._apply(fn, recurse)  # type: ignore[no-untyped-call]
-        if self.gate.dtype != torch.float32:
-            self.gate.data = self.gate.data.float()
-        return result
 
     def project_memory(self, M_t: Tensor, attn_mask: Tensor | None = None) -> MemoryKV:
         """Normalise and project memory states ``(B_m, k, d)`` to keys/values once.

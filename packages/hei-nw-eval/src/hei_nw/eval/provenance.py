@@ -13,6 +13,8 @@ OUR_DISTRIBUTIONS = (
     "hei-nw-pack",
     "hei-nw-models",
     "hei-nw-eval",
+    "hei-nw-memory",
+    "hei-nw-train",
     "hei-nw-harness",
 )
 
@@ -27,11 +29,19 @@ def _version(dist: str) -> str | None:
 def git_state(cwd: str | Path | None = None) -> dict[str, Any]:
     """``{"commit", "dirty"}`` of the repository around ``cwd`` (None outside git).
 
-    ``dirty`` means tracked code differs from the commit; changes under
-    ``reports/`` (what runs write) do not count.
+    ``dirty`` means tracked code anywhere in the repository differs from the
+    commit (status runs at the top level, not in this package's folder);
+    changes under ``reports/`` (what runs write) do not count.
     """
-    where = Path(cwd) if cwd else Path(__file__).resolve().parent
+    start = Path(cwd) if cwd else Path(__file__).resolve().parent
     try:
+        where = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True
         ).stdout.strip()

@@ -56,6 +56,7 @@ class ReaderConfig:
     copy: bool = False
     copy_key_layer: int | None = None
     copy_query_layer: int | None = None
+    copy_context_layer: int | None = None
     copy_key_size: int = 128
     stop_token_id: int | None = None
     trace_opener_ids: tuple[int, ...] = ()
@@ -103,6 +104,9 @@ class ReaderConfig:
             for name, value in (("key", self.copy_key_layer), ("query", self.copy_query_layer)):
                 if value is None or not 0 <= value < L:
                     raise ReaderError(f"copy {name} layer {value} is outside 0..{L - 1}")
+            context = self.copy_context_layer
+            if context is not None and not 0 <= context < L:
+                raise ReaderError(f"copy context layer {context} is outside 0..{L - 1}")
             if self.stop_token_id is None:
                 raise ReaderError("the copy head needs the stop token id (the end-of-turn token)")
 
@@ -146,7 +150,10 @@ class MemoryReader(nn.Module):
         if config.copy:
             assert config.stop_token_id is not None
             self.copy_head = CopyHead(
-                config.hidden_size, config.copy_key_size, stop_token_id=config.stop_token_id
+                config.hidden_size,
+                config.copy_key_size,
+                stop_token_id=config.stop_token_id,
+                context=config.copy_context_layer is not None,
             )
 
     def adapter_at(self, layer: int) -> EpisodicAdapter:
@@ -296,6 +303,7 @@ def build_memory_reader(
     copy: bool = False,
     copy_key_layer: int | None = None,
     copy_query_layer: int | None = None,
+    copy_context_layer: int | None = None,
     stop_token_id: int | None = None,
     trace_opener_ids: tuple[int, ...] = (),
     **fields: Any,
@@ -321,6 +329,7 @@ def build_memory_reader(
         copy=copy,
         copy_key_layer=copy_key_layer,
         copy_query_layer=copy_query_layer,
+        copy_context_layer=copy_context_layer,
         stop_token_id=stop_token_id,
         trace_opener_ids=tuple(trace_opener_ids),
         **fields,

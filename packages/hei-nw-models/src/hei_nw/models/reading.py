@@ -178,26 +178,33 @@ def reader_attached(model: nn.Module, reader: MemoryReader, memory: ReaderMemory
 def _attach_copy(
     model: nn.Module, reader: MemoryReader, copy: CopyMemory, blocks: nn.ModuleList
 ) -> list[Any]:
-    head = reader.copy_head
-    assert head is not None and reader.config.copy_query_layer is not None
-    queries: list[Tensor] = []
+    """Capture the running text's states at the query (and context) block; mix the
+    copy head into the output head's logits."""
+    head, config = reader.copy_head, reader.config
+    assert head is not None and config.copy_query_layer is not None
+    captured: dict[str, Tensor] = {}
     cache: dict[int, Any] = {}
 
-    def capture(_module: nn.Module, _args: Any, output: Any) -> None:
-        queries[:] = [hidden_of(output)]
+    def capture(name: str) -> Any:
+        def hook(_module: nn.Module, _args: Any, output: Any) -> None:
+            captured[name] = hidden_of(output)
+
+        return hook
 
     def mix_copy(_module: nn.Module, _args: Any, logits: Tensor) -> Tensor:
-        query = queries[0][:, -logits.shape[1] :]  # (B, T_out, d)
+        dtype, width = next(head.parameters()).dtype, logits.shape[1]
+        query = captured["query"][:, -width:].to(dtype)  # (B, T_out, d)
+        context = captured["context"][:, -width:].to(dtype) if "context" in captured else None
         memory = _expanded(copy, logits.shape[0], cache)
-        mixed: Tensor = head(logits, query.to(next(head.parameters()).dtype), memory)
+        mixed: Tensor = head(logits, query, memory, context)
         return mixed.to(logits.dtype)
 
     host: Any = model
-    output_head = host.get_output_embeddings()
-    return [
-        blocks[reader.config.copy_query_layer].register_forward_hook(capture),
-        output_head.register_forward_hook(mix_copy),
-    ]
+    handles = [blocks[config.copy_query_layer].register_forward_hook(capture("query"))]
+    if config.copy_context_layer is not None:
+        handles.append(blocks[config.copy_context_layer].register_forward_hook(capture("context")))
+    handles.append(host.get_output_embeddings().register_forward_hook(mix_copy))
+    return handles
 
 
 def forward_with_memory(

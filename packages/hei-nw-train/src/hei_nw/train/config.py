@@ -26,6 +26,7 @@ class TrainConfig:
     copy: bool = True
     copy_key_layer: int | None = None
     copy_query_layer: int | None = None
+    copy_context_layer: int | None = None
     # Optimisation: AdamW; gates get their own group (no decay, 10x the rate) so a
     # closed gate opens within the first hundred steps.
     steps: int = 600
@@ -56,11 +57,14 @@ PRESETS: dict[str, dict[str, Any]] = {
         "task": "scenarios",
         "read_layers": (),
         "copy": True,
-        "steps": 400,
+        # Keys and the token-matching query at block 10, the question's context from
+        # block 24: with block 10 alone, held-out EM stalled at 0.29 (n = 48, step 200).
+        "copy_context_layer": 24,
+        "steps": 150,
         "lr": 2e-3,
         "gate_lr": 5e-2,
         "warmup_steps": 20,
-        "eval_every": 100,
+        "eval_every": 75,
         "eval_n": 48,
         "checkpoint_every": 25,
     },

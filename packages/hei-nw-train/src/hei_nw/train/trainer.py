@@ -83,6 +83,7 @@ def _build_reader(config: TrainConfig, base: LoadedBase) -> MemoryReader:
         copy=config.copy,
         copy_key_layer=config.copy_key_layer,
         copy_query_layer=config.copy_query_layer,
+        copy_context_layer=config.copy_context_layer,
         stop_token_id=base.stop_id,
         trace_opener_ids=tuple(opener),
         base_model=base.model_id,
@@ -201,7 +202,11 @@ def _finish(
     log: list[dict[str, Any]],
     out: Path,
 ) -> TrainResult:
-    final = exact_match_rate(base.model, base.tokenizer, reader, held_out)
+    last = log[-1] if log else {}
+    if "held_out_em" in last:  # the last step was just evaluated: do not generate twice
+        final = {"n": len(held_out), "em": last["held_out_em"], "by_kind": last["held_out_by_kind"]}
+    else:
+        final = exact_match_rate(base.model, base.tokenizer, reader, held_out)
     record: dict[str, Any] = {
         "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "config": config.as_dict(),
