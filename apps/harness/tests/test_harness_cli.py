@@ -90,8 +90,8 @@ def test_default_outdirs_per_mode(
     for mode in ("B0", "B1"):
         assert harness("--mode", mode, "-n", "0", "--model", str(tiny_model_dir)) == 0
     assert (tmp_path / "reports/baseline/A_B0_metrics.json").is_file()
-    assert (tmp_path / "reports/m1-episodic-adapter/A_B1_metrics.json").is_file()
-    assert (tmp_path / "reports/m1-episodic-adapter/A_B1_report.md").is_file()
+    assert (tmp_path / "reports/m2-memory/A_B1_metrics.json").is_file()
+    assert (tmp_path / "reports/m2-memory/A_B1_report.md").is_file()
 
 
 def test_module_entry_point_runs(
