@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # No-stubs guard: fail (exit 1) if tracked code carries a stub marker.
-# This script and documentation that quotes the pattern are excluded.
+# This script, documentation that quotes the pattern and binary files (-I) are excluded.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 pattern='(TODO|FIXME|XXX|pass  # stub|raise NotImplementedError)'
-git grep --untracked -nE "$pattern" -- . ':(exclude)scripts/grep_no_stubs.sh' ':(exclude)*.md'
+git grep --untracked -I -nE "$pattern" -- . ':(exclude)scripts/grep_no_stubs.sh' ':(exclude)*.md'
 status=$?
 if [ "$status" -eq 0 ]; then
   echo "Stub markers found (above): replace them with real code." >&2
