@@ -5,7 +5,9 @@ word-piece tokens from one half of a token set at training time and from the
 other half at test time (``hei_nw.train.examples.copy_examples``). The plain
 reader (gated cross-attention adapters) and the copy head train side by side on
 the same examples for the same steps; held-out exact copy is measured along the
-way. Writes ``reports/bench/copy_path.json`` and ``copy_path.png``.
+way. Writes ``reports/bench/copy_path.json`` and ``copy_path.png`` (``--task
+scenarios``: the same on A-E questions over the held-out scenario vocabulary,
+``copy_path_scenarios.*``).
 
     uv run python scripts/bench_copy.py --steps 100 --batch-size 8
 """
@@ -35,7 +37,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
 def run_variant(name: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     config = replace(
         preset("smollm2", str(folder / name)),
-        task="copy",
+        task=args.task,
         steps=args.steps,
         batch_size=args.batch_size,
         eval_every=args.eval_every,
@@ -99,6 +101,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--variants", default="plain,copy", help="comma-separated: plain, copy")
+    parser.add_argument(
+        "--task",
+        choices=("copy", "scenarios"),
+        default="copy",
+        help="copy: packer-template memories with split-token values (the mechanism); "
+        "scenarios: A-E questions over the held-out scenario vocabulary",
+    )
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--eval-every", type=int, default=25)
@@ -108,8 +117,9 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     results = {name: run_variant(name, args, Path(args.work)) for name in args.variants.split(",")}
-    write_result("copy_path", {"machine": machine(), "git": git_state(), "variants": results})
-    plot(results, BENCH_DIR / "copy_path.png")
+    name = "copy_path" if args.task == "copy" else "copy_path_scenarios"
+    write_result(name, {"machine": machine(), "git": git_state(), "variants": results})
+    plot(results, BENCH_DIR / f"{name}.png")
     for name, result in results.items():
         print(
             f"{name:>6}: held-out exact copy {result['final']['em']:.3f} (n = {result['final']['n']}), "
