@@ -1,14 +1,18 @@
-"""Benchmark: per-generated-token latency of the adapter read path.
+"""Benchmark: what reading memory costs, per generated token and per call.
 
-Three configurations, interleaved in rotating order in one process:
-  B0         the base model alone;
-  B1-empty   an adapter passed with empty memory (must cost nothing);
-  B1-128     128 memory tokens read through an adapter with a non-zero gate.
-Decode-step times come from timestamps taken at every generation step (a
-logits processor), so prefill is excluded; the memory prefill (forward over the
-memory tokens + projection) is timed separately. Models: the default
-SmolLM2-135M and a random-weight model shaped like Qwen2.5-0.5B (from its
-config, no download).
+Variants, interleaved in rotating order in one process, each warmed up first:
+  B0          the base model alone;
+  reader-1    a memory reader with one adapter (block 18 of 30, or the middle);
+  reader-4    the default four adapters (blocks 6/12/18/24 of 30);
+  copy        the copy head alone (SmolLM2: the shipped reader);
+every B1 variant reading 128 memory tokens with open gates. Two times per call:
+the median decode step (timestamps at every generation step, so prompt and
+memory prefill are excluded) and the whole call end to end (memory forward and
+projection, prompt prefill, decode) - what a user waits for. Ratios to B0 are
+per round, reported as median and spread. There is no "empty memory" row: with
+no memory tokens ``generate`` never attaches the reader, which the tests prove
+equal to B0. Models: the default SmolLM2-135M and a random-weight model shaped
+like Qwen2.5-0.5B (from its config, no download).
 
     uv run python scripts/bench_read_path.py [--rounds 15] [--new-tokens 24]
 """
@@ -25,9 +29,9 @@ import torch
 from bench_common import machine, spread, write_result
 from transformers import LogitsProcessorList
 
-from hei_nw.adapter import EpisodicAdapter
-from hei_nw.models import build_default_adapter, generate, load_model
-from hei_nw.models.read_path import prepare_memory
+from hei_nw.eval import git_state
+from hei_nw.models import MemoryReader, build_memory_reader, generate, load_model
+from hei_nw.models.shipped import load_memory_reader, shipped_reader_path
 from hei_nw.models.testing import qwen25_05b_shaped_model, shared_tokenizer
 
 PROMPT = "Summarise what happened at the station yesterday in a few sentences."
@@ -56,8 +60,10 @@ def memory_ids(tokenizer: Any) -> list[int]:
     return ids
 
 
-def run_once(model: Any, tokenizer: Any, new_tokens: int, **memory: Any) -> float:
+def run_once(model: Any, tokenizer: Any, new_tokens: int, **memory: Any) -> tuple[float, float]:
+    """``(median decode step, whole call)`` in seconds."""
     clock = StepClock()
+    began = time.perf_counter()
     generate(
         PROMPT,
         max_new_tokens=new_tokens,
@@ -67,54 +73,71 @@ def run_once(model: Any, tokenizer: Any, new_tokens: int, **memory: Any) -> floa
         logits_processor=LogitsProcessorList([clock]),
         **memory,
     )
-    return clock.decode_step_s()
+    return clock.decode_step_s(), time.perf_counter() - began
+
+
+def open_reader(model: Any, read_layers: tuple[int, ...], copy: bool) -> MemoryReader:
+    reader = build_memory_reader(model, read_layers, copy=copy)
+    with torch.no_grad():
+        for parameter_name, parameter in reader.named_parameters():
+            if parameter_name.endswith("gate"):
+                parameter.fill_(0.5)
+    return reader
+
+
+def readers(model: Any, shipped: bool) -> dict[str, MemoryReader]:
+    layers = model.config.num_hidden_layers
+    four = tuple(round(layers * f) for f in (0.2, 0.4, 0.6, 0.8))
+    copy = load_memory_reader(model, shipped_reader_path()) if shipped else None
+    return {
+        "reader-1": open_reader(model, (four[2],), copy=False),
+        "reader-4": open_reader(model, four, copy=False),
+        "copy": copy or open_reader(model, (), copy=True),
+    }
 
 
 def bench_model(
-    name: str, model: Any, tokenizer: Any, rounds: int, new_tokens: int
+    name: str, model: Any, tokenizer: Any, rounds: int, new_tokens: int, shipped: bool
 ) -> dict[str, Any]:
-    empty_adapter = build_default_adapter(model)
-    reading: EpisodicAdapter = build_default_adapter(model)
-    with torch.no_grad():
-        reading.gate.fill_(0.5)
     mem = memory_ids(tokenizer)
-    configs = {
-        "B0": {},
-        "B1-empty": {"adapter": empty_adapter, "mem_tokens": []},
-        "B1-128": {"adapter": reading, "mem_tokens": mem},
-    }
+    configs: dict[str, dict[str, Any]] = {"B0": {}}
+    layers_of: dict[str, list[int]] = {}
+    for key, reader in readers(model, shipped).items():
+        configs[key] = {"adapter": reader, "mem_tokens": mem}
+        layers_of[key] = list(reader.config.read_layers)
+    for config in configs.values():  # warm every variant, not only the first
+        run_once(model, tokenizer, 4, **config)
+    step: dict[str, list[float]] = {key: [] for key in configs}
+    call: dict[str, list[float]] = {key: [] for key in configs}
     order = list(configs)
-    steps: dict[str, list[float]] = {key: [] for key in configs}
-    run_once(model, tokenizer, 4)  # warm-up
     for r in range(rounds):
-        rotation = order[r % 3 :] + order[: r % 3]
-        for key in rotation:
-            steps[key].append(run_once(model, tokenizer, new_tokens, **configs[key]))
-    prefill = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        prepare_memory(model, reading, [mem], pad_id=0)
-        prefill.append(time.perf_counter() - start)
-    result = {
+        for key in order[r % len(order) :] + order[: r % len(order)]:
+            decode_s, call_s = run_once(model, tokenizer, new_tokens, **configs[key])
+            step[key].append(decode_s)
+            call[key].append(call_s)
+    result: dict[str, Any] = {
         "model": name,
         "layers": model.config.num_hidden_layers,
         "hidden": model.config.hidden_size,
-        "adapter_layer": reading.layer_index,
-        "decode_step_median_s": {key: statistics.median(v) for key, v in steps.items()},
-        "b1_empty_over_b0": spread(
-            [e / b for e, b in zip(steps["B1-empty"], steps["B0"], strict=True)]
-        ),
-        "b1_128_over_b0": spread(
-            [m / b for m, b in zip(steps["B1-128"], steps["B0"], strict=True)]
-        ),
-        "memory_prefill_s": spread(prefill),
+        "read_layers": layers_of,
+        "decode_step_median_s": {key: statistics.median(v) for key, v in step.items()},
+        "call_median_s": {key: statistics.median(v) for key, v in call.items()},
+        "decode_step_over_b0": {},
+        "call_over_b0": {},
     }
-    print(
-        f"{name}: decode step B0 {result['decode_step_median_s']['B0'] * 1e3:.2f} ms | "
-        f"B1-empty/B0 {result['b1_empty_over_b0']['median']:.3f} | "
-        f"B1-128/B0 {result['b1_128_over_b0']['median']:.3f} | "
-        f"memory prefill {result['memory_prefill_s']['median'] * 1e3:.1f} ms"
+    for key in order[1:]:
+        result["decode_step_over_b0"][key] = spread(
+            [a / b for a, b in zip(step[key], step["B0"], strict=True)]
+        )
+        result["call_over_b0"][key] = spread(
+            [a / b for a, b in zip(call[key], call["B0"], strict=True)]
+        )
+    cells = " | ".join(
+        f"{key} step x{result['decode_step_over_b0'][key]['median']:.2f}, "
+        f"call x{result['call_over_b0'][key]['median']:.2f}"
+        for key in order[1:]
     )
+    print(f"{name}: B0 step {result['decode_step_median_s']['B0'] * 1e3:.1f} ms | {cells}")
     return result
 
 
@@ -130,23 +153,27 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="the episodic adapter's gate is 0")
     torch.manual_seed(0)
     default = load_model()
-    tokenizer = shared_tokenizer()
     results = [
         bench_model(
-            "SmolLM2-135M-Instruct", default.model, default.tokenizer, args.rounds, args.new_tokens
-        )
-    ]
-    results.append(
+            "SmolLM2-135M-Instruct",
+            default.model,
+            default.tokenizer,
+            args.rounds,
+            args.new_tokens,
+            shipped=True,
+        ),
         bench_model(
             "Qwen2.5-0.5B-shaped (random)",
             qwen25_05b_shaped_model(),
-            tokenizer,
+            shared_tokenizer(),
             args.rounds,
             args.new_tokens,
-        )
-    )
+            shipped=False,
+        ),
+    ]
     data = {
         "machine": machine(),
+        "git": git_state(),
         "rounds": args.rounds,
         "new_tokens": args.new_tokens,
         "memory_tokens": MEMORY_TOKENS,

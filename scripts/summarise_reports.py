@@ -16,6 +16,13 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+def _count(report: dict[str, Any], baseline: str) -> int:
+    """Items of a baseline: counted in the samples file (schema 2) or inline (schema 1)."""
+    if "samples" in report:
+        return int(report["samples"]["lines"][baseline])
+    return len(report["baselines"][baseline]["items"])
+
+
 def b0_table(folder: Path) -> list[str]:
     lines = [
         "| scenario | n | EM | relaxed EM | F1 | contains | p50 latency (s) | mean prompt tokens |",
@@ -32,7 +39,7 @@ def b0_table(folder: Path) -> list[str]:
         for name, baseline in report.get("baselines", {}).items():
             b = baseline["metrics"]
             lines.append(
-                f"| {report['scenario']} ({name}) | {len(baseline['items'])} | {b['em']['mean']:.3f} | "
+                f"| {report['scenario']} ({name}) | {_count(report, name)} | {b['em']['mean']:.3f} | "
                 f"{b['relaxed_em']['mean']:.3f} | {b['f1']['mean']:.3f} | {b['contains']['mean']:.3f} | – | "
                 f"{report['compute'][name]['mean_prompt_tokens']:.0f} |"
             )

@@ -10,21 +10,26 @@ from typing import Any
 
 import pytest
 
+from hei_nw.eval.samples import write_samples
 from hei_nw.harness.compare import EXIT_DELTA, EXIT_INPUT, EXIT_OK, main
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "compare_b0_b1.py"
 
 
 def metrics(path: Path, predictions: list[str], em: list[float], **overrides: Any) -> Path:
+    """A metrics JSON and its samples file, as ``harness`` writes them."""
     items = [
         {"id": f"A-{i}", "prediction": p, "em": e, "relaxed_em": e, "f1": e, "latency_s": 0.5}
         for i, (p, e) in enumerate(zip(predictions, em, strict=True))
     ]
+    items = overrides.pop("items", items)
+    samples = path.with_suffix(".samples.jsonl")
+    write_samples(samples, items, {})
     data = {
         "kind": "hei-nw-metrics",
         "scenario": "A",
         "config": {"seed": 7, "model": "m"},
-        "items": items,
+        "samples": {"file": samples.name},
         **overrides,
     }
     path.write_text(json.dumps(data))
@@ -87,6 +92,14 @@ def test_missing_and_malformed_files_exit_2(
     broken.write_text("{not json")
     assert main([str(b0), str(broken)]) == EXIT_INPUT
     assert "not valid JSON" in capsys.readouterr().err
+    orphan = metrics(tmp_path / "orphan.json", ["x"], [1.0])
+    orphan.with_suffix(".samples.jsonl").unlink()
+    assert main([str(b0), str(orphan)]) == EXIT_INPUT
+    assert "samples file missing" in capsys.readouterr().err
+    torn = metrics(tmp_path / "torn.json", ["x"], [1.0])
+    torn.with_suffix(".samples.jsonl").write_text('{"run": "main", "id": "A-0"}\n{"id"\n')
+    assert main([str(b0), str(torn)]) == EXIT_INPUT
+    assert "torn.samples.jsonl:2: not a HEI-NW sample line" in capsys.readouterr().err
 
 
 def test_script_wrapper_runs(tmp_path: Path) -> None:
@@ -102,10 +115,11 @@ def test_missing_item_field_is_an_input_error_not_a_regression(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     b0 = metrics(tmp_path / "b0.json", ["x", "y"], [1.0, 0.0])
-    broken = json.loads(b0.read_text())
-    del broken["items"][1]["f1"]
-    b1 = tmp_path / "b1.json"
-    b1.write_text(json.dumps(broken))
+    items = [
+        {"id": "A-0", "prediction": "x", "em": 1.0, "relaxed_em": 1.0, "f1": 1.0},
+        {"id": "A-1", "prediction": "y", "em": 0.0, "relaxed_em": 0.0},
+    ]
+    b1 = metrics(tmp_path / "b1.json", ["x", "y"], [1.0, 0.0], items=items)
     assert main([str(b0), str(b1)]) == EXIT_INPUT
     assert "lacks a field" in capsys.readouterr().err
 

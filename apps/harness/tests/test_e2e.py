@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hei_nw.eval import template_hash
+from hei_nw.datasets import generate
+from hei_nw.eval import build_prompt, prompt_hash, template_hash
 
 
 def test_b0_end_to_end_on_scenario_a(
@@ -44,10 +45,30 @@ def test_b0_with_long_context_baseline_reports_both_footprints(
         )
         == 0
     )
-    compute = read_json(tmp_path / "D_B0_metrics.json")["compute"]
+    report = read_json(tmp_path / "D_B0_metrics.json")
+    compute = report["compute"]
     assert (
         compute["long_context"]["mean_prompt_tokens"] > compute["no_memory"]["mean_prompt_tokens"]
     )
+    kept = report["summary"]["long_context"]
+    assert kept["budget_tokens"] == 2048 and kept["budget_tokens_used"] <= 2048
+    assert kept["episodes_total"] == sum(
+        1 + len(r["distractors"]) for r in generate("D", 2, 7, split="test")
+    )
+
+
+def test_a_long_context_prompt_with_nothing_to_add_is_reported_as_b0(
+    harness: Callable[..., int],
+    read_json: Callable[[Path], dict[str, Any]],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+) -> None:
+    args = ("--mode", "B0", "--scenario", "E", "-n", "1", "--model", str(tiny_model_dir))
+    out = ("--max-new-tokens", "2", "--outdir", str(tmp_path))
+    assert harness(*args, "--baseline", "long-context", *out) == 0
+    report = read_json(tmp_path / "E_B0_metrics.json")
+    assert report["baselines_identical_to_b0"] == ["long_context"]
+    assert report["baselines"] == {}
 
 
 def test_b0_with_rag_baseline_reports_recall(
@@ -59,8 +80,12 @@ def test_b0_with_rag_baseline_reports_recall(
     args = ("--mode", "B0", "-n", "2", "--model", str(tiny_model_dir), "--max-new-tokens", "4")
     assert harness(*args, "--baseline", "rag", "--rag-k", "2", "--outdir", str(tmp_path)) == 0
     report = read_json(tmp_path / "A_B0_metrics.json")
-    assert 0.0 <= report["summary"]["rag_recall_at_2"] <= 1.0
-    assert len(report["baselines"]["rag"]["items"]) == 2
+    rag = report["baselines"]["rag"]["items"]
+    assert [item["id"] for item in rag] == [item["id"] for item in report["items"]]
+    recalled = [float(item["id"] in item["retrieved"][:2]) for item in rag]
+    assert report["summary"]["rag_recall_at_2"] == sum(recalled) / 2
+    # The RAG prompts carry retrieved notes, so they differ from B0's.
+    assert all(r["prompt"] != b["prompt"] for r, b in zip(rag, report["items"], strict=True))
 
 
 def test_no_context_prompt_omits_the_episode(
@@ -73,4 +98,9 @@ def test_no_context_prompt_omits_the_episode(
     assert harness(*args, "--no-context", "--outdir", str(tmp_path)) == 0
     report = read_json(tmp_path / "A_B0_metrics.json")
     assert report["config"]["with_context"] is False
-    assert "Notes" not in report["config"]["prompt_template"]
+    # The prompts actually sent hold the question and not the episode.
+    for item, record in zip(report["items"], generate("A", 2, 7, split="test"), strict=True):
+        assert prompt_hash(item["prompt"]) == item["prompt_hash"]
+        assert record["query"] in item["prompt"]
+        assert record["context"] not in item["prompt"]
+        assert item["prompt"] == build_prompt(record["query"], None)

@@ -3,12 +3,14 @@ reader's identity, paired fields; readers come from flags; bad readers fail in o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hei_nw.eval import prompt_hash
 from hei_nw.models import MemoryReader, build_memory_reader, weights_sha256
 from hei_nw.models.testing import tiny_model
 
@@ -52,6 +54,45 @@ def test_b1_runs_and_writes_reports(
         assert "Memory vs floor vs reference" in md
         out = capsys.readouterr().out
         assert "B1 - floor EM" in out and "B0 no-context (floor)" in out
+        raw = json.loads((tmp_path / "A_B1_metrics.json").read_text())
+        assert "items" not in raw
+        lines = {"main": n, "episode_in_prompt": n, "no_memory_floor": n}
+        assert raw["samples"] == {"file": "A_B1_samples.jsonl", "lines": lines}
+        for sample in report["items"]:
+            assert prompt_hash(sample["prompt"]) == sample["prompt_hash"]
+            assert sample["memory_token_ids"] and sample["memory_text"]
+            assert {"em", "relaxed_em", "f1", "contains", "latency_s"} <= set(sample)
+        assert all(
+            "memory_token_ids" not in s for s in report["baselines"]["no_memory_floor"]["items"]
+        )
+
+
+def _without_timings(value: Any) -> Any:
+    """``value`` with every wall-clock field dropped (they differ run to run)."""
+    if isinstance(value, dict):
+        return {
+            k: _without_timings(v)
+            for k, v in value.items()
+            if not any(word in k for word in ("latency", "wall", "elapsed"))
+        }
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+def test_same_command_and_seed_give_identical_reports_apart_from_timings(
+    harness: Callable[..., int],
+    read_json: Callable[[Path], dict[str, Any]],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+) -> None:
+    args = ("--mode", "B1", "-n", "3", "--model", str(tiny_model_dir), "--outdir", str(tmp_path))
+    assert harness(*args, "--max-new-tokens", "3") == 0
+    first = read_json(tmp_path / "A_B1_metrics.json")
+    assert harness(*args, "--max-new-tokens", "3") == 0
+    second = read_json(tmp_path / "A_B1_metrics.json")
+    assert first["latency_s"]["count"] == 3
+    assert _without_timings(first) == _without_timings(second)
 
 
 def test_b1_with_saved_reader_and_with_fresh_layers(

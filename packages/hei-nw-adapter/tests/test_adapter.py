@@ -29,13 +29,10 @@ def make_adapter(
 def test_noop_when_memory_empty() -> None:
     adapter = make_adapter(gate=1.0)
     H = torch.randn(2, 7, HIDDEN)
-    H[0, 0, 0] = -0.0  # a signed zero survives only if no arithmetic touches H
     for memory in (None, torch.randn(2, 0, HIDDEN)):
-        out = adapter(H, memory)
-        assert out is H
-        assert torch.equal(out, H)
-        assert (out.detach().cpu().numpy() == H.detach().cpu().numpy()).all()
-        assert torch.signbit(out[0, 0, 0])
+        assert adapter(H, memory) is H  # no arithmetic at all: the very same tensor
+    # The same open-gated adapter does change H when the memory holds something.
+    assert not torch.equal(adapter(H, torch.randn(2, 3, HIDDEN)), H)
 
 
 def test_noop_when_projected_memory_empty() -> None:
@@ -265,13 +262,6 @@ def test_extra_repr_names_geometry() -> None:
 def test_memory_kv_reports_its_size() -> None:
     memory = MemoryKV(keys=torch.zeros(3, 2, 5, 8), values=torch.zeros(3, 2, 5, 8), mask=None)
     assert (memory.batch_size, memory.length) == (3, 5)
-
-
-def test_seed_acceptance_one_liner() -> None:
-    h = 32
-    m = EpisodicAdapter(h, 4)
-    H = torch.randn(2, 5, h)
-    assert torch.equal(m(H, None), H)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")

@@ -5,13 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hei_nw.baselines import (
-    build_context,
-    retrieve,
-    run_long_context,
-    run_rag,
-)
-from hei_nw.datasets import generate
+from hei_nw.baselines import retrieve, run_context, run_long_context, run_rag
+from hei_nw.datasets import generate, write_order
 from hei_nw.eval.runner import GenerationSettings
 from hei_nw.memory.minilm import MiniLMEmbedder
 from hei_nw.metrics import ModelGeometry, recall_at_k
@@ -23,13 +18,33 @@ def embedder() -> MiniLMEmbedder:
     return MiniLMEmbedder()
 
 
-def test_build_context_holds_target_and_every_distractor() -> None:
-    record = generate("D", 1, 3, store_size=6)[0]
-    context = build_context(record)
-    assert record["context"] in context
-    for distractor in record["distractors"]:
-        assert distractor["context"] in context
-    assert context == build_context(record)  # seeded order
+@pytest.mark.parametrize("scenario", ["A", "D"])
+def test_run_context_puts_exactly_lag_episodes_between_target_and_question(scenario: str) -> None:
+    records = generate(scenario, 6, 3, **({"store_size": 4} if scenario == "D" else {}))
+    context = run_context(records, shared_tokenizer(), budget=100_000)
+    episodes = [e["context"] for e in write_order(records)]
+    assert context.text == "\n".join(episodes)
+    assert context.episodes_kept == context.episodes_total == len(episodes)
+    lines = context.text.split("\n")
+    for record in records:
+        after_target = len(lines) - 1 - lines.index(record["context"])
+        assert after_target == record["lag"]
+    assert sorted(r["lag"] for r in records)[0] < len(records[-1]["distractors"]) + 1
+
+
+def test_run_context_keeps_the_newest_episodes_within_the_budget() -> None:
+    records = generate("A", 20, 3)
+    tokenizer = shared_tokenizer()
+    context = run_context(records, tokenizer, budget=120)
+    assert 0 < context.episodes_kept < context.episodes_total
+    assert context.tokens <= 120
+    newest = [e["context"] for e in write_order(records)][-context.episodes_kept :]
+    assert context.text == "\n".join(newest)
+    assert {r["id"] for r in records if r["context"] in newest} == {
+        r["id"] for r in records if r["id"] in context.kept_ids
+    }
+    with pytest.raises(ValueError, match="budget must be positive"):
+        run_context(records, tokenizer, budget=0)
 
 
 def test_minilm_embeddings_are_normalised_and_semantic(embedder: MiniLMEmbedder) -> None:
@@ -53,14 +68,17 @@ def test_baselines_run_end_to_end_on_a_tiny_model(embedder: MiniLMEmbedder) -> N
     records = generate("A", 3, 5)
     settings = GenerationSettings(max_new_tokens=4)
     geometry = ModelGeometry.from_config(model.config, "float32")
-    long_items = run_long_context(model, tok, records, settings, geometry)
+    long_items, context = run_long_context(model, tok, records, settings, geometry, budget=4096)
     assert [i["id"] for i in long_items] == [r["id"] for r in records]
+    assert all(item["target_in_context"] for item in long_items)
+    assert context.episodes_kept == sum(1 + len(r["distractors"]) for r in records)
     rag = run_rag(model, tok, records, embedder=embedder, k=2, settings=settings, batch_size=2)
-    assert len(rag.items) == 3
-    assert all(len(item["retrieved"]) == 2 for item in rag.items)
-    assert 0.0 <= rag.recall_at_k <= 1.0
-    no_memory = geometry.footprint(rag.items[0]["prompt_tokens"], 0).attention_flops
-    assert long_items[0]["compute"]["attention_flops"] > 0
-    assert no_memory > 0
+    assert [len(item["retrieved"]) for item in rag.items] == [2, 2, 2]
+    hits = [recall_at_k(item["retrieved"], item["id"], 2) for item in rag.items]
+    assert rag.recall_at_k == sum(hits) / 3
+    assert [item["recall_at_2"] for item in rag.items] == hits
+    # Every long-context prompt holds every episode, so it is longer than any RAG prompt (k=2).
+    assert min(i["prompt_tokens"] for i in long_items) > max(i["prompt_tokens"] for i in rag.items)
+    assert long_items[0]["compute"]["attention_flops"] > rag.items[0]["compute"]["attention_flops"]
     with pytest.raises(ValueError, match="k must be positive"):
         run_rag(model, tok, records, embedder=embedder, k=0)

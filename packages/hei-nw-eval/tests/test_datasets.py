@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
-from collections import Counter
 
 import pytest
 
-from hei_nw.datasets import GENERATORS, REQUIRED_FIELDS, generate
+from hei_nw.datasets import (
+    DEFAULT_LAG_BINS,
+    GENERATORS,
+    REQUIRED_FIELDS,
+    Record,
+    generate,
+    write_order,
+)
+from hei_nw.datasets.lag import item_episodes
 from hei_nw.datasets.pools import ITEMS, PEOPLE, PLACES, PROJECTS, SERVERS
 from hei_nw.datasets.scenario_a import ASKABLE
+from hei_nw.eval import bin_by_lag, score
 from hei_nw.pack import SLOTS
 
 SCENARIOS = sorted(GENERATORS)
@@ -45,8 +54,15 @@ def test_records_do_not_depend_on_the_process_hash_seed() -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_prefix_stable_across_sizes(scenario: str) -> None:
-    assert generate(scenario, 8, 3) == generate(scenario, 64, 3)[:8]
+def test_prefix_stable_across_sizes_apart_from_lag(scenario: str) -> None:
+    def without_lag(records: list[Record]) -> list[dict[str, object]]:
+        return [{k: v for k, v in r.items() if k != "lag"} for r in records]
+
+    small, large = generate(scenario, 8, 3), generate(scenario, 64, 3)
+    assert without_lag(small) == without_lag(large[:8])
+    # Lag counts the episodes written after the target, so a longer run adds to it.
+    later = sum(1 + len(r["distractors"]) for r in large[8:])
+    assert [r["lag"] for r in large[:8]] == [r["lag"] + later for r in small]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -101,9 +117,22 @@ def test_a_hard_negatives_share_two_slots_and_cue_stays_unique() -> None:
         assert target[asked] not in record["query"]
 
 
-def test_a_lags_cover_every_bin_and_options_apply() -> None:
-    assert set(Counter(r["lag"] for r in generate("A", 500, 4))) == {0, 1, 3, 7, 30}
-    assert {r["lag"] for r in generate("A", 50, 4, lag_bins=(2,))} == {2}
+def test_lag_is_the_number_of_episodes_written_after_the_target() -> None:
+    records = generate("A", 300, 4)
+    order = write_order(records)
+    position = {id(episode): i for i, episode in enumerate(order)}
+    for record in records:
+        assert record["lag"] == len(order) - 1 - position[id(record)]
+        assert all(d["lag"] is None for d in record["distractors"])
+    # A target is written sometimes before its distractor, sometimes after it.
+    places = {[e["id"] for e in item_episodes(r)].index(r["id"]) for r in records}
+    assert places == {0, 1}
+    scored = [{**score("x", "x"), "lag": r["lag"]} for r in records]
+    bins = {row["bin"] for row in bin_by_lag(scored, DEFAULT_LAG_BINS)}
+    assert bins == {"0", "1-3", "4-15", "16-63", "64-255", "256+"}
+
+
+def test_a_options_apply() -> None:
     counts = [len(r["distractors"]) for r in generate("A", 200, 4, confounders_ratio=2.5)]
     assert set(counts) == {2, 3}
     assert all(not r["distractors"] for r in generate("A", 20, 4, confounders_ratio=0.0))
@@ -127,7 +156,32 @@ def test_c_queries_are_paraphrases_not_the_fact() -> None:
     assert {r["extra"]["kind"] for r in records} == {"server_port", "editor", "office"}
     for record in records:
         assert record["query"] not in record["context"]
-    assert len({r["query"] for r in records if r["extra"]["kind"] == "editor"}) == 3
+    editor_cues = {
+        r["query"].replace(r["extra"]["subject"], "X")
+        for r in records
+        if r["extra"]["kind"] == "editor"
+    }
+    assert len(editor_cues) == 3
+
+
+@pytest.mark.parametrize("split", ["classic", "test"])
+@pytest.mark.parametrize("scenario", ["B", "C"])
+def test_a_store_holding_a_whole_run_has_one_answer_per_question(scenario: str, split: str) -> None:
+    records = generate(scenario, 500, 7, split=split)
+    assert len({r["query"] for r in records}) == 500
+    episodes = [f"{r['context']} {' '.join(r['trace'].values())}" for r in records]
+    everything = "\n".join(episodes)
+    for record, episode in zip(records, episodes, strict=True):
+        subject = record["extra"]["subject"]
+        assert subject in record["query"]
+        # The cue's subject, as a whole name, appears in this item's episode only.
+        name = re.compile(rf"(?<![\w-]){re.escape(subject)}(?![\w-])")
+        assert len(name.findall(everything)) == len(name.findall(episode)) > 0, subject
+
+
+def test_a_run_larger_than_its_pool_is_refused() -> None:
+    with pytest.raises(ValueError, match="entity of its own, but this vocabulary has only 768"):
+        generate("C", 769, 7, split="classic")
 
 
 def test_d_store_size_and_unique_cue() -> None:

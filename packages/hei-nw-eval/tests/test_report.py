@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from hei_nw.eval import (
+    ReportError,
     build_prompt,
     build_report,
+    load_report,
     render_markdown,
     template_hash,
     write_json_atomic,
@@ -54,14 +56,21 @@ def report(items: list[dict[str, Any]] = ITEMS) -> dict[str, Any]:
 
 def test_report_json_has_provenance_metrics_and_items() -> None:
     data = report()
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["versions"]["torch"]
     assert "commit" in data["versions"]["git"]
     assert data["metrics"]["em"]["mean"] == pytest.approx(1 / 3)
     assert data["metrics"]["contains"]["mean"] == pytest.approx(2 / 3)
     assert data["latency_s"]["count"] == 3
     assert data["compute"]["no_memory"]["total_attention_flops"] == 300
-    assert [row["bin"] for row in data["lag_bins"]] == ["0", "1-2", "3-6", "7-29", "30+"]
+    assert [row["bin"] for row in data["lag_bins"]] == [
+        "0",
+        "1-3",
+        "4-15",
+        "16-63",
+        "64-255",
+        "256+",
+    ]
     assert len(data["items"]) == 3
 
 
@@ -88,6 +97,53 @@ def test_empty_run_writes_valid_reports(tmp_path: Path) -> None:
     assert data["n_items"] == 0
     assert data["metrics"]["em"]["mean"] is None
     assert "None." in md_path.read_text()
+
+
+def test_items_go_to_the_samples_file_and_load_back(tmp_path: Path) -> None:
+    full = build_report(
+        scenario="A",
+        mode="B0",
+        config={"seed": 7},
+        items=ITEMS,
+        baselines={"rag": ITEMS[:2]},
+    )
+    json_path, _ = write_reports(full, tmp_path)
+    raw = json.loads(json_path.read_text())
+    assert "items" not in raw and "items" not in raw["baselines"]["rag"]
+    assert raw["samples"] == {"file": "A_B0_samples.jsonl", "lines": {"main": 3, "rag": 2}}
+    lines = (tmp_path / "A_B0_samples.jsonl").read_text().splitlines()
+    assert [json.loads(line)["run"] for line in lines] == ["main"] * 3 + ["rag"] * 2
+    loaded = load_report(json_path)
+    assert loaded["items"] == ITEMS
+    assert loaded["baselines"]["rag"]["items"] == ITEMS[:2]
+    assert loaded["metrics"] == full["metrics"]
+
+
+def test_load_report_refuses_foreign_and_orphaned_files(tmp_path: Path) -> None:
+    foreign = tmp_path / "x.json"
+    foreign.write_text('{"kind": "other"}')
+    with pytest.raises(ReportError, match="not a HEI-NW metrics file"):
+        load_report(foreign)
+    json_path, _ = write_reports(report(), tmp_path)
+    (tmp_path / "A_B0_samples.jsonl").unlink()
+    with pytest.raises(ReportError, match="samples file missing"):
+        load_report(json_path)
+
+
+def test_a_baseline_whose_prompts_equal_b0_is_named_not_listed() -> None:
+    hashed = [{**item, "prompt_hash": f"h{i}"} for i, item in enumerate(ITEMS)]
+    other = [{**item, "prompt_hash": f"x{i}"} for i, item in enumerate(ITEMS)]
+    data = build_report(
+        scenario="E",
+        mode="B0",
+        config={},
+        items=hashed,
+        baselines={"long_context": hashed, "rag": other},
+    )
+    assert data["baselines_identical_to_b0"] == ["long_context"]
+    assert set(data["baselines"]) == {"rag"}
+    assert "long_context" not in data["compute"]
+    assert "**long_context**: every prompt equals B0's" in render_markdown(data)
 
 
 def test_lag_bins_put_none_lags_apart() -> None:

@@ -17,7 +17,7 @@ from hei_nw.models import (
     load_model,
     set_seed,
 )
-from hei_nw.models import base as base_module
+from hei_nw.models import loading as loading_module
 from hei_nw.models.testing import shared_tokenizer, tiny_model
 
 
@@ -148,7 +148,7 @@ def test_bfloat16_load(smollm2: LoadedModel) -> None:
 
 
 def test_generate_without_model_needs_load_base(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(base_module, "_default", None)
+    monkeypatch.setattr(loading_module, "_default", None)
     with pytest.raises(RuntimeError, match="call load_base"):
         generate("Hello")
     with pytest.raises(ValueError, match="pass both model and tokenizer"):

@@ -199,18 +199,16 @@ def test_batched_memory_rows_match_single_calls() -> None:
 def test_beam_search_expands_memory_to_the_beams() -> None:
     model, tok = tiny_model("llama"), shared_tokenizer()
     adapter = set_gate(build_default_adapter(model), 0.5)
-    out = generate_batch(
-        ["Hi", "Hello"],
-        max_new_tokens=4,
-        mem_tokens=[memory_ids(), memory_ids()[:5]],
-        adapter=adapter,
-        model=model,
-        tokenizer=tok,
-        num_beams=3,
-        num_return_sequences=2,
-    )
+    memories = [memory_ids(), memory_ids()[:5]]
+    beams = {"num_beams": 3, "num_return_sequences": 2, "max_new_tokens": 4}
+    kwargs = {"adapter": adapter, "model": model, "tokenizer": tok, **beams}
+    out = generate_batch(["Hi", "Hello"], mem_tokens=memories, **kwargs)
     assert len(out) == 4
-    assert all(g["generated_tokens"] == 4 for g in out)
+    # Each prompt's beams read that prompt's memory: the batch equals one prompt at a time...
+    assert out[:2] == generate_batch(["Hi"], mem_tokens=memories[:1], **kwargs)
+    assert out[2:] == generate_batch(["Hello"], mem_tokens=memories[1:], **kwargs)
+    # ...and the memory matters, so reading the other prompt's memory would show.
+    assert out[:2] != generate_batch(["Hi"], mem_tokens=memories[1:], **kwargs)
 
 
 def test_no_hook_remains_after_return_or_exception() -> None:

@@ -21,3 +21,12 @@ def test_set_seed_fixes_python_numpy_and_torch() -> None:
     assert draw() == first
     set_seed(12)
     assert draw() != first
+
+
+def test_set_seed_draws_what_seeding_each_source_by_hand_draws() -> None:
+    set_seed(5)
+    ours = draw()
+    random.seed(5)
+    np.random.seed(5)
+    torch.manual_seed(5)
+    assert draw() == ours

@@ -116,3 +116,34 @@ def _tiny() -> torch.nn.Module:
 def test_unknown_preset_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown preset"):
         preset("nope", str(tmp_path))
+
+
+def test_teacher_kl_is_zero_for_equal_logits_and_ignores_padding() -> None:
+    from hei_nw.train.batching import Batch
+    from hei_nw.train.teacher import teacher_kl
+
+    logits = torch.randn(2, 4, 11)
+    mask = torch.tensor([[False, True, True], [True, True, True]])
+    batch = Batch(torch.zeros(2, 5), torch.ones(2, 5), torch.zeros(2, 3), mask, [[], []])
+    assert teacher_kl(logits, logits, batch).item() == pytest.approx(0.0, abs=1e-6)
+    assert teacher_kl(logits, torch.randn(2, 4, 11), batch).item() > 0.01
+    changed = logits.clone()
+    changed[0, 0] += 5.0  # a padding position of row 0: not an answer token
+    assert teacher_kl(changed, logits, batch).item() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_teacher_sees_the_memory_as_notes_and_training_logs_the_kl(tmp_path: Path) -> None:
+    from hei_nw.models.testing import shared_tokenizer
+    from hei_nw.train.examples import copy_examples
+    from hei_nw.train.teacher import teacher_view
+
+    tokenizer = shared_tokenizer()
+    example = copy_examples(tokenizer, "train", 0, 0, 1)[0]
+    teacher = teacher_view(tokenizer, [example])[0]
+    assert teacher.memory_ids == [] and teacher.answer_ids == example.answer_ids
+    assert tokenizer.decode(example.memory_ids) in tokenizer.decode(teacher.prompt_ids)
+
+    config = replace(preset("smoke", str(tmp_path)), steps=3, eval_every=3, eval_n=4, kl_weight=2.0)
+    train(config, quiet=True)
+    log = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
+    assert all(entry["kl_to_teacher"] > 0 for entry in log)

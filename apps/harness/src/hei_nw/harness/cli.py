@@ -149,7 +149,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
             runs["B0 no-context (floor)"] = b1.floor_items
             baselines["no_memory_floor"] = b1.floor_items
             comparison = memory_comparison(records, runs, "B1 memory-only", "B0 no-context (floor)")
-    baselines.update(run_baseline(args, loaded, inputs))
+    baselines.update(run_baseline(args, loaded, inputs, summary))
     if "rag" in baselines:
         summary[f"rag_recall_at_{args.rag_k}"] = _mean(baselines["rag"], f"recall_at_{args.rag_k}")
     report = build_report(
@@ -181,23 +181,31 @@ def select_reader(
     reader = load_memory_reader(model, path, revision=loaded.revision)
     return reader, {
         "reader": "shipped" if use_shipped else "saved",
-        "reader_path": str(path),
+        # The shipped folder is named inside the package, not by this machine's path.
+        "reader_path": f"hei_nw.models:readers/{path.name}" if use_shipped else args.adapter,
         "reader_sha256": weights_sha256(path),
     }
 
 
 def run_baseline(
-    args: argparse.Namespace, loaded: LoadedModel, inputs: RunInputs
+    args: argparse.Namespace, loaded: LoadedModel, inputs: RunInputs, summary: dict[str, Any]
 ) -> dict[str, list[dict[str, Any]]]:
+    """The ``--baseline`` run's items; what it kept or recalled goes into ``summary``."""
     if args.baseline == "long-context":
-        items = run_long_context(
+        items, context = run_long_context(
             loaded.model,
             loaded.tokenizer,
             inputs.records,
             inputs.settings,
             inputs.geometry,
             inputs.batch_size,
+            budget=args.context_budget,
         )
+        summary["long_context"] = {
+            "budget_tokens": args.context_budget,
+            **context.as_dict(),
+            "targets_in_context": sum(item["target_in_context"] for item in items),
+        }
         return {"long_context": items}
     if args.baseline == "rag":
         result = run_rag(

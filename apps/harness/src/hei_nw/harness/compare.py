@@ -9,13 +9,13 @@ cannot be compared (missing, malformed, different runs, nothing shared).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hei_nw.eval import ReportError, load_report
 from hei_nw.metrics import paired_bootstrap
 
 COMPARED = ("em", "relaxed_em", "f1")
@@ -28,21 +28,11 @@ class CompareError(Exception):
 
 
 def load_metrics(path: str | Path) -> dict[str, Any]:
-    file = Path(path)
-    if not file.is_file():
-        raise CompareError(f"{file}: no such file")
+    """A run's report with its per-item samples; one-line errors as :class:`CompareError`."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CompareError(f"{file}: not valid JSON ({exc})") from None
-    if (
-        not isinstance(data, dict)
-        or data.get("kind") != "hei-nw-metrics"
-        or not isinstance(data.get("items"), list)
-        or not isinstance(data.get("config"), dict)
-    ):
-        raise CompareError(f"{file}: not a HEI-NW metrics file (written by `harness`)")
-    return data
+        return load_report(path)
+    except ReportError as exc:
+        raise CompareError(str(exc)) from None
 
 
 def _same_run(a: dict[str, Any], b: dict[str, Any]) -> None:

@@ -94,6 +94,9 @@ def run_b1(
             }
             b0_items += produced.get("B0", [])
             new_b1 = produced["B1"]
+            for item, i in zip(new_b1, chunk, strict=True):
+                item["memory_token_ids"] = list(memories[i])
+                item["memory_text"] = inputs.tokenizer.decode(memories[i])
             b1_items += new_b1
             for item in new_b1:
                 progress.update(item)

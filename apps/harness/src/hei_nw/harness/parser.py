@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from hei_nw.baselines import DEFAULT_CONTEXT_BUDGET
 from hei_nw.datasets import GENERATORS
 from hei_nw.datasets.inventory import SPLITS
 from hei_nw.harness.args import HelpFormatter, layer_list, non_negative, positive
 from hei_nw.models import DEFAULT_MODEL
-from hei_nw.models.base import DTYPES
+from hei_nw.models.loading import DTYPES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--rag-k", type=positive, default=5, help="episodes retrieved per query (RAG)"
+    )
+    parser.add_argument(
+        "--context-budget",
+        type=positive,
+        default=DEFAULT_CONTEXT_BUDGET,
+        help="tokens of the run's newest episodes in every long-context prompt",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser

@@ -64,6 +64,12 @@ def build_train_parser() -> argparse.ArgumentParser:
         "--no-copy", action="store_true", help="train the plain reader (no copy head)"
     )
     parser.add_argument(
+        "--kl-weight",
+        type=float,
+        default=None,
+        help="weight of KL to the in-context teacher on answer tokens (0: off)",
+    )
+    parser.add_argument(
         "--eval-every", type=positive, default=None, help="held-out evaluation interval"
     )
     parser.add_argument(
@@ -97,6 +103,7 @@ def train_main(argv: Sequence[str]) -> int:
         batch_size=args.batch_size,
         lr=args.lr,
         gate_lr=args.gate_lr,
+        kl_weight=args.kl_weight,
         read_layers=args.adapter_layers,
         memory_layer=args.memory_layer,
         copy_key_layer=args.copy_layer,

@@ -1,13 +1,16 @@
 """Scenario generators A-E: deterministic, prefix-stable synthetic evaluation items.
 
 ``generate(n, seed, **options)`` of every scenario returns ``n`` :class:`Record`
-items; ``GENERATORS`` maps scenario letters to those functions.
+items; ``GENERATORS`` maps scenario letters to those functions. The package's
+:func:`generate` also sets each item's lag from the run's write order
+(:mod:`hei_nw.datasets.lag`), which is why lags depend on ``n``.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from hei_nw.datasets import scenario_a, scenario_b, scenario_c, scenario_d, scenario_e
+from hei_nw.datasets.lag import DEFAULT_LAG_BINS, assign_lags, write_order
 from hei_nw.datasets.records import REQUIRED_FIELDS, Record, Trace
 
 GENERATORS: dict[str, Callable[..., list[Record]]] = {
@@ -20,10 +23,20 @@ GENERATORS: dict[str, Callable[..., list[Record]]] = {
 
 
 def generate(scenario: str, n: int, seed: int, **options: Any) -> list[Record]:
-    """Items of ``scenario`` (A-E)."""
+    """Items of ``scenario`` (A-E), each with its lag in this run."""
     if scenario not in GENERATORS:
         raise ValueError(f"unknown scenario {scenario!r}; choose from {', '.join(GENERATORS)}")
-    return GENERATORS[scenario](n, seed, **options)
+    records = GENERATORS[scenario](n, seed, **options)
+    assign_lags(records)
+    return records
 
 
-__all__ = ["GENERATORS", "REQUIRED_FIELDS", "Record", "Trace", "generate"]
+__all__ = [
+    "DEFAULT_LAG_BINS",
+    "GENERATORS",
+    "REQUIRED_FIELDS",
+    "Record",
+    "Trace",
+    "generate",
+    "write_order",
+]

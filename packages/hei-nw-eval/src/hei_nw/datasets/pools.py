@@ -113,11 +113,15 @@ PLACES: tuple[str, ...] = tuple(f"{k} {n}" for k in _PLACE_KINDS for n in _PLACE
 ITEMS: tuple[str, ...] = tuple(f"{c} {o}" for c in _COLOURS for o in _OBJECTS)
 """100 items, e.g. "red backpack"."""
 
-PROJECTS: tuple[str, ...] = tuple(f"Project {e}" for e in _ENTITIES)
 SERVERS: tuple[str, ...] = tuple(
     f"{o.lower()}{m}{e}" for o, m, e in itertools.product(_ONSETS, _MIDDLES, _ENDS)
 )
-"""Server host names, lower-case invented words, e.g. "barin"."""
+"""768 server host names, lower-case invented words, e.g. "barin"."""
+
+PROJECTS: tuple[str, ...] = tuple(
+    f"Project {e} {s.capitalize()}" for e, s in itertools.product(_ENTITIES, SERVERS)
+)
+"""7,680 projects, e.g. "Project Veltra Barin": enough for every item of a run to own one."""
 
 _EPOCH = dt.date(2024, 1, 1)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, NotRequired, TypedDict
 
 from hei_nw.pack import SLOTS
@@ -96,3 +97,26 @@ def item_streams(scenario: str, n: int, seed: int) -> Iterator[tuple[str, random
         raise ValueError(f"n must be a non-negative int, got {n!r}")
     for index in range(n):
         yield f"{scenario}-{seed}-{index:05d}", random.Random(f"hei-nw/{scenario}/{seed}/{index}")
+
+
+@functools.lru_cache(maxsize=16)
+def _run_order(size: int, key: str) -> tuple[int, ...]:
+    order = list(range(size))
+    random.Random(key).shuffle(order)
+    return tuple(order)
+
+
+def own_entity(pool: Sequence[str], scenario: str, seed: int, index: int) -> str:
+    """The entity of item ``index`` that no other item of the run shares.
+
+    The run's own shuffle of ``pool`` is read at ``index``, so a store holding a
+    whole run has exactly one trace about each entity (and items stay
+    prefix-stable across sizes). A pool too small for the run is an error, not a
+    silent repeat.
+    """
+    if index >= len(pool):
+        raise ValueError(
+            f"scenario {scenario} gives every item an entity of its own, but this "
+            f"vocabulary has only {len(pool)}; use fewer items or a larger split (train/test)"
+        )
+    return pool[_run_order(len(pool), f"hei-nw/{scenario}/{seed}/entities")[index]]

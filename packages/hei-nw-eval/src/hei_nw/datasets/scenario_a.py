@@ -19,7 +19,9 @@ from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new
 
 SCENARIO = "A"
 ASKABLE = ("who", "what", "where", "when")
-DEFAULT_LAG_BINS = (0, 1, 3, 7, 30)
+# Items once drew a lag here that nothing used; lag now comes from the run's write
+# order (hei_nw.datasets.lag). The draw stays so every item keeps its content.
+_RETIRED_LAG_DRAW = (0, 1, 3, 7, 30)
 
 _QUESTION = {
     "who": "Who left the {what}{where_part}{when_part}?",
@@ -85,7 +87,7 @@ def _cue_for(rng: random.Random, asked: str) -> tuple[str, ...]:
 
 
 def _record(
-    item_id: str, group: str, trace: Trace, asked: str, cue: Sequence[str], lag: int, keep: bool
+    item_id: str, group: str, trace: Trace, asked: str, cue: Sequence[str], keep: bool
 ) -> Record:
     return new_record(
         item_id,
@@ -96,7 +98,6 @@ def _record(
         trace=trace,
         group_id=group,
         should_remember=keep,
-        lag=lag,
         extra={"asked": asked, "cue": list(cue)},
     )
 
@@ -106,7 +107,6 @@ def generate(
     seed: int,
     confounders_ratio: float = 1.0,
     hard_negative: bool = True,
-    lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
     split: str = "classic",
 ) -> list[Record]:
     """``n`` Scenario A items; each carries ``confounders_ratio`` distractors on
@@ -115,15 +115,13 @@ def generate(
     vocab = vocabulary(split)
     if confounders_ratio < 0:
         raise ValueError(f"confounders_ratio must be >= 0, got {confounders_ratio}")
-    if not lag_bins:
-        raise ValueError("lag_bins must name at least one lag")
     records: list[Record] = []
     for group, rng in item_streams(SCENARIO, n, seed):
         target = _random_trace(rng, vocab)
         asked = rng.choice(ASKABLE)
         cue = _cue_for(rng, asked)
-        lag = rng.choice(list(lag_bins))
-        record = _record(f"{group}", group, target, asked, cue, lag, keep=True)
+        rng.choice(_RETIRED_LAG_DRAW)  # kept so items stay as published (see its comment)
+        record = _record(f"{group}", group, target, asked, cue, keep=True)
         count = int(confounders_ratio) + (rng.random() < confounders_ratio % 1)
         for j in range(count):
             negative = (
@@ -132,7 +130,7 @@ def generate(
                 else _random_trace(rng, vocab)
             )
             record["distractors"].append(
-                _record(f"{group}-d{j}", group, negative, asked, cue, lag, keep=False)
+                _record(f"{group}-d{j}", group, negative, asked, cue, keep=False)
             )
         records.append(record)
     return records

@@ -3,13 +3,15 @@
 A fact is stated, then one update contradicts it; the query asks for the current
 value (``expected`` = new value, ``extra["prior"]`` = old value). Every item also
 carries an unrelated control question whose answer the update must not change.
+Every item has a project of its own, so a store holding a whole run holds one
+history per project and each question has exactly one right answer.
 """
 
 from __future__ import annotations
 
 from hei_nw.datasets.inventory import vocabulary
 from hei_nw.datasets.pools import date_from, pick_other
-from hei_nw.datasets.records import Record, item_streams, make_trace, new_record
+from hei_nw.datasets.records import Record, item_streams, make_trace, new_record, own_entity
 
 SCENARIO = "B"
 
@@ -25,8 +27,8 @@ def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
     """``n`` Scenario B items: prior fact, contradicting update, query, control."""
     vocab = vocabulary(split)
     records: list[Record] = []
-    for group, rng in item_streams(SCENARIO, n, seed):
-        entity = rng.choice(vocab.projects)
+    for index, (group, rng) in enumerate(item_streams(SCENARIO, n, seed)):
+        entity = own_entity(vocab.projects, SCENARIO, seed, index)
         attribute, pool_name, template = rng.choice(_ATTRIBUTES)
         pool = getattr(vocab, pool_name)
         prior = rng.choice(pool)
@@ -47,6 +49,7 @@ def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
                 expected=new,
                 trace=make_trace(who=entity, what=f"{attribute}: {new}", where="", when=updated),
                 extra={
+                    "subject": entity,
                     "prior": prior,
                     "attribute": attribute,
                     "control_query": _CONTROL.format(entity=entity),

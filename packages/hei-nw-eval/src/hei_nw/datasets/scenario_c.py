@@ -1,77 +1,81 @@
 """Scenario C - preference / configuration memory.
 
-One-shot user facts ("My server stargazer runs Postgres on port 5433.") queried
-through paraphrased cues ("port for stargazer?", "db port on my server?").
+One-shot facts ("My server stargazer runs Postgres on port 5433.", "Dana Kowal
+works from Café Lumen every Monday.") queried through paraphrased cues that name
+the subject ("port for stargazer?", "Dana Kowal's Monday workplace?"). Every
+item owns its subject, so a store holding a whole run has one right answer per
+question.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from hei_nw.datasets.inventory import Vocabulary, vocabulary
 from hei_nw.datasets.pools import date_from
-from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record
+from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record, own_entity
 
 SCENARIO = "C"
 _DATABASES = ("Postgres", "MySQL", "Redis", "MongoDB", "SQLite", "Cassandra")
 _EDITORS = ("Vim", "Emacs", "Helix", "Nano", "Kate", "Micro")
 
+Fact = tuple[str, str, str, Trace]
+"""(stated fact, cue, answer, trace)."""
 
-def _server_port(rng: random.Random, vocab: Vocabulary) -> tuple[str, str, str, Trace]:
-    server, db, port = (
-        rng.choice(vocab.servers),
-        rng.choice(_DATABASES),
-        str(rng.randrange(1024, 65535)),
-    )
+
+def _server_port(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:
+    server, db, port = subject, rng.choice(_DATABASES), str(rng.randrange(1024, 65535))
     fact = f"My server {server} runs {db} on port {port}."
     cues = (
         f"port for {server}?",
         f"Which port does {db} listen on, on {server}?",
-        "db port on my server?",
+        f"db port on my server {server}?",
     )
-    return (
-        fact,
-        rng.choice(cues),
-        port,
-        make_trace(who=server, what=f"{db} port {port}", where=server),
-    )
+    return fact, rng.choice(cues), port, make_trace(who=server, what=f"{db} port {port}")
 
 
-def _editor(rng: random.Random, vocab: Vocabulary) -> tuple[str, str, str, Trace]:
+def _editor(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:
     editor = rng.choice(_EDITORS)
-    fact = f"For code I always use {editor} as my editor."
+    fact = f"For code, {subject} always uses {editor} as the editor."
     cues = (
-        "which editor do I like?",
-        "What editor should you open my code in?",
-        "my preferred editor?",
+        f"which editor does {subject} like?",
+        f"What editor should you open {subject}'s code in?",
+        f"{subject}'s preferred editor?",
     )
-    return fact, rng.choice(cues), editor, make_trace(who="user", what=f"editor {editor}")
+    return fact, rng.choice(cues), editor, make_trace(who=subject, what=f"editor {editor}")
 
 
-def _office(rng: random.Random, vocab: Vocabulary) -> tuple[str, str, str, Trace]:
-    place, day = (
-        rng.choice(vocab.places),
-        rng.choice(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")),
-    )
-    fact = f"I work from {place} every {day}."
+def _office(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:
+    place = rng.choice(vocab.places)
+    day = rng.choice(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"))
+    fact = f"{subject} works from {place} every {day}."
     cues = (
-        f"where do I work on {day}s?",
-        f"my {day} workplace?",
-        f"Where can you find me on a {day}?",
+        f"where does {subject} work on {day}s?",
+        f"{subject}'s {day} workplace?",
+        f"Where can you find {subject} on a {day}?",
     )
-    return fact, rng.choice(cues), place, make_trace(who="user", what=f"works {day}", where=place)
+    trace = make_trace(who=subject, what=f"works {day}", where=place)
+    return fact, rng.choice(cues), place, trace
 
 
-_FACTS = (_server_port, _editor, _office)
+# Each kind with the pool its subject (the one thing its cue names) comes from.
+_FACTS: tuple[tuple[Callable[[random.Random, Vocabulary, str], Fact], str], ...] = (
+    (_server_port, "servers"),
+    (_editor, "people"),
+    (_office, "people"),
+)
 
 
 def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
     """``n`` Scenario C items, each a single stated fact and a paraphrased cue."""
     vocab = vocabulary(split)
     records: list[Record] = []
-    for group, rng in item_streams(SCENARIO, n, seed):
-        kind = rng.choice(_FACTS)
-        fact, cue, answer, trace = kind(rng, vocab)
+    for index, (group, rng) in enumerate(item_streams(SCENARIO, n, seed)):
+        kind, pool = rng.choice(_FACTS)
+        # Every item owns its subject: the same index in each pool's run order.
+        subject = own_entity(getattr(vocab, pool), SCENARIO, seed, index)
+        fact, cue, answer, trace = kind(rng, vocab, subject)
         trace["when"] = date_from(rng)
         records.append(
             new_record(
@@ -81,7 +85,7 @@ def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
                 query=cue,
                 expected=answer,
                 trace=trace,
-                extra={"kind": kind.__name__.strip("_")},
+                extra={"kind": kind.__name__.strip("_"), "subject": subject},
             )
         )
     return records

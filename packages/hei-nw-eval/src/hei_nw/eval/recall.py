@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hei_nw.datasets import Record, generate
+from hei_nw.datasets import Record, generate, write_order
 from hei_nw.memory import Embedder, EpisodeStore
 from hei_nw.metrics import latency_summary, timed
 from hei_nw.pack import SLOTS
@@ -39,15 +39,15 @@ def fill_store(
     seed: int = 0,
     keys: str = "dense",
 ) -> EpisodeStore:
-    """A fresh in-memory store holding every episode of ``records`` plus ``filler``
-    unrelated scenario-A episodes (from a seed no item uses)."""
+    """A fresh in-memory store holding ``filler`` unrelated scenario-A episodes
+    (older memories, from a seed no item uses) and then every episode of
+    ``records`` in the run's write order, so each item's lag is the number of
+    writes after its target (:mod:`hei_nw.datasets.lag`)."""
     store = EpisodeStore(embedder, keys=keys)
-    for record in records:
-        store.write(record["trace"])
-        for distractor in record["distractors"]:
-            store.write(distractor["trace"])
     for extra in generate("A", filler, seed + 1_000_003, split=split):
         store.write(extra["trace"])
+    for episode in write_order(records):
+        store.write(episode["trace"])
     return store
 
 

@@ -1,26 +1,29 @@
-"""Run reports: ``{scenario}_{mode}_metrics.json`` and ``{scenario}_{mode}_report.md``.
+"""Run reports: ``{scenario}_{mode}_metrics.json``, ``_samples.jsonl`` and ``_report.md``.
 
 The JSON holds everything needed to trace a number back to a command: the full
 config (command line, model and revision, seeds, generation settings, prompt
 template and hash), library versions and git state, aggregate metrics with
-intervals, latency, compute footprints, lag bins and every per-item record.
-The Markdown is the readable view of the same data.
+intervals, latency, compute footprints and lag bins; it names the samples file,
+which holds every per-item record (:mod:`hei_nw.eval.samples`). The Markdown is
+the readable view of the same data.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hei_nw.datasets.scenario_a import DEFAULT_LAG_BINS
+from hei_nw.datasets import DEFAULT_LAG_BINS
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.comparison import render_comparison
 from hei_nw.eval.provenance import versions
+from hei_nw.eval.samples import MAIN_RUN, ReportError, read_samples, samples_path, write_samples
 from hei_nw.eval.scoring import aggregate, bin_by_lag
-from hei_nw.metrics import ATTENTION_FLOPS_FORMULA, KV_BYTES_FORMULA, latency_summary
+from hei_nw.metrics import ATTENTION_FLOPS_FORMULA, KV_BYTES_FORMULA, METRICS, latency_summary
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: per-item records moved to the samples JSONL
 _FAILED_SHOWN = 5
 
 
@@ -56,7 +59,7 @@ def build_report(
 ) -> dict[str, Any]:
     """Assemble the report for one run; ``baselines`` maps a baseline name to its items;
     ``comparison`` is a memory run beside its floor and reference (B1)."""
-    baselines = baselines or {}
+    baselines, same_as_b0 = _fold_copies_of_b0(mode, items, baselines or {})
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "hei-nw-metrics",
@@ -80,6 +83,7 @@ def build_report(
             name: {"metrics": aggregate(b_items), "items": list(b_items)}
             for name, b_items in baselines.items()
         },
+        "baselines_identical_to_b0": same_as_b0,
         "summary": dict(summary or {}),
         "items": list(items),
     }
@@ -88,17 +92,66 @@ def build_report(
     return report
 
 
+def _fold_copies_of_b0(
+    mode: str,
+    items: Sequence[Mapping[str, Any]],
+    baselines: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> tuple[dict[str, Sequence[Mapping[str, Any]]], list[str]]:
+    """Baselines apart from those whose every prompt equals the B0 run's (a
+    long-context prompt with nothing to add is B0 again, not a second result)."""
+    hashes = [item.get("prompt_hash") for item in items]
+    if mode != "B0" or not items or None in hashes:
+        return dict(baselines), []
+    same = [name for name, b in baselines.items() if [i.get("prompt_hash") for i in b] == hashes]
+    return {name: b for name, b in baselines.items() if name not in same}, same
+
+
 def report_paths(outdir: str | Path, scenario: str, mode: str) -> tuple[Path, Path]:
     base = Path(outdir)
     return base / f"{scenario}_{mode}_metrics.json", base / f"{scenario}_{mode}_report.md"
 
 
 def write_reports(report: Mapping[str, Any], outdir: str | Path) -> tuple[Path, Path]:
-    """Write the JSON and Markdown atomically; returns their paths."""
+    """Write the samples JSONL, the metrics JSON (summary only, naming the samples
+    file) and the Markdown, each atomically; returns the JSON's and Markdown's paths."""
     json_path, md_path = report_paths(outdir, report["scenario"], report["mode"])
-    write_json_atomic(json_path, report)
+    samples = samples_path(outdir, report["scenario"], report["mode"])
+    baselines = report.get("baselines", {})
+    counts = write_samples(
+        samples, report["items"], {name: b["items"] for name, b in baselines.items()}
+    )
+    summary = {key: value for key, value in report.items() if key != "items"}
+    summary["baselines"] = {
+        name: {k: v for k, v in b.items() if k != "items"} for name, b in baselines.items()
+    }
+    summary["samples"] = {"file": samples.name, "lines": counts}
+    write_json_atomic(json_path, summary)
     write_text_atomic(md_path, render_markdown(report))
     return json_path, md_path
+
+
+def load_report(path: str | Path) -> dict[str, Any]:
+    """A metrics JSON written by :func:`write_reports`, with its items read back
+    from the samples file beside it (``items`` and each baseline's ``items``)."""
+    file = Path(path)
+    if not file.is_file():
+        raise ReportError(f"{file}: no such file")
+    try:
+        report = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{file}: not valid JSON ({exc})") from None
+    if (
+        not isinstance(report, dict)
+        or report.get("kind") != "hei-nw-metrics"
+        or not isinstance(report.get("config"), dict)
+        or not isinstance(report.get("samples", {}).get("file"), str)
+    ):
+        raise ReportError(f"{file}: not a HEI-NW metrics file (written by `harness`)")
+    runs = read_samples(file.parent / report["samples"]["file"])
+    report["items"] = runs.get(MAIN_RUN, [])
+    for name, baseline in report.get("baselines", {}).items():
+        baseline["items"] = runs.get(name, [])
+    return report
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -143,6 +196,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     ]
     if report.get("comparison"):
         lines += render_comparison(report["comparison"])
+    for name in report.get("baselines_identical_to_b0", []):
+        lines += [f"Baseline **{name}**: every prompt equals B0's, so it is B0 (no row).", ""]
     for name, baseline in report.get("baselines", {}).items():
         cells = " · ".join(f"{k} {_fmt(v['mean'])}" for k, v in baseline["metrics"].items())
         lines.append(f"Baseline **{name}**: {cells}")
@@ -166,14 +221,12 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     lines += [
         "## Lag bins",
         "",
-        "| Lag bin | n | em | relaxed_em | f1 | contains |",
-        "|---|---|---|---|---|---|",
+        "| Lag bin | n | " + " | ".join(METRICS) + " |",
+        "|---|---|" + "---|" * len(METRICS),
     ]
     for row in report["lag_bins"]:
-        lines.append(
-            f"| {row['bin']} | {row['n']} | {_fmt(row['em'])} | {_fmt(row['relaxed_em'])} | "
-            f"{_fmt(row['f1'])} | {_fmt(row['contains'])} |"
-        )
+        cells = " | ".join(_fmt(row[name]) for name in METRICS)
+        lines.append(f"| {row['bin']} | {row['n']} | {cells} |")
     compute = report["compute"]
     lines += [
         "",

@@ -20,14 +20,21 @@ class GenerationSettings:
     max_new_tokens: int = 32
     chat: bool | None = None
     stop: tuple[str, ...] = ("\n\n",)
+    do_sample: bool = False  # greedy: reports must be reproducible
+    temperature: float = 0.2  # used only when sampling
+    top_p: float = 0.9  # used only when sampling
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        """What the report records: exactly what every generate call received."""
+        recorded: dict[str, Any] = {
             "max_new_tokens": self.max_new_tokens,
-            "do_sample": False,
+            "do_sample": self.do_sample,
             "chat": self.chat,
             "stop": list(self.stop),
         }
+        if self.do_sample:
+            recorded.update(temperature=self.temperature, top_p=self.top_p)
+        return recorded
 
 
 def batches(n: int, size: int) -> Iterator[range]:
@@ -45,6 +52,7 @@ def item_result(
     return {
         "id": record["id"],
         "prompt_hash": prompt_hash(prompt),
+        "prompt": prompt,
         "prediction": generation["text"],
         "expected": record["expected"],
         **score(generation["text"], record["expected"]),
@@ -71,7 +79,11 @@ def run_generation(
     **generate_kwargs: Any,
 ) -> list[dict[str, Any]]:
     """Generate for every prompt in batches; each item's latency is its batch's
-    wall time divided by the batch size. ``on_item`` sees each finished item."""
+    wall time divided by the batch size. ``on_item`` sees each finished item.
+    Sampling is set by ``settings`` alone, so the report cannot misstate it."""
+    overridden = sorted(set(generate_kwargs) & {"do_sample", "temperature", "top_p"})
+    if overridden:
+        raise ValueError(f"set {', '.join(overridden)} in GenerationSettings, not as keywords")
     results: list[dict[str, Any]] = []
     for chunk in batches(len(records), batch_size):
         chunk_prompts = [prompts[i] for i in chunk]
@@ -80,6 +92,9 @@ def run_generation(
                 chunk_prompts,
                 max_new_tokens=settings.max_new_tokens,
                 stop=list(settings.stop),
+                do_sample=settings.do_sample,
+                temperature=settings.temperature,
+                top_p=settings.top_p,
                 model=model,
                 tokenizer=tokenizer,
                 chat=settings.chat,

@@ -1,14 +1,11 @@
-"""Base model loading, generation with memory tokens, and the adapter read path."""
+"""Base model loading, generation with memory tokens, the memory reader and its read path."""
 
-from hei_nw.models.base import (
+from hei_nw.models.base import generate, load_base
+from hei_nw.models.generation import Generation, encode_prompt, generate_batch
+from hei_nw.models.loading import (
     DEFAULT_MODEL,
-    Generation,
     LoadedModel,
     ModelLoadError,
-    encode_prompt,
-    generate,
-    generate_batch,
-    load_base,
     load_model,
     silence_progress_bars,
 )

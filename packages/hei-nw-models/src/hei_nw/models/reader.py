@@ -180,11 +180,8 @@ class MemoryReader(nn.Module):
         """A reader around one existing adapter (the same module, not a copy)."""
         layer = adapter_layer(adapter, model)
         config = _geometry(model, read_layers=(layer,))
-        reader = cls.__new__(cls)
-        nn.Module.__init__(reader)
-        reader.config = config
-        reader.adapters = nn.ModuleDict({str(layer): adapter})
-        reader.copy_head = None
+        reader = cls(config)
+        reader.adapters[str(layer)] = adapter  # in place of the fresh one just built
         return reader
 
     def save_pretrained(

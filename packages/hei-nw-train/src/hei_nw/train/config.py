@@ -36,6 +36,10 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_steps: int = 30
     clip: float = 1.0
+    # Optional KL(teacher || reader) on answer tokens, the teacher being the frozen
+    # base with the memory's text in its prompt (xRAG and CEPE weigh it about 2
+    # against cross-entropy 1). Off by default: it costs a second forward per step.
+    kl_weight: float = 0.0
     seed: int = 0
     # Held-out evaluation during training (greedy, memory only, test vocabulary).
     eval_every: int = 100

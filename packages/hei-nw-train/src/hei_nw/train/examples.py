@@ -40,6 +40,7 @@ SCENARIO_MIX = {"A": 0.4, "B": 0.15, "C": 0.15, "D": 0.15, "E": 0.15}
 class Example:
     """One question answered from memory."""
 
+    query: str
     prompt: str
     prompt_ids: list[int]
     answer_ids: list[int]
@@ -77,6 +78,7 @@ def scenario_examples(
         asked = record.get("extra", {}).get("asked", "")
         examples.append(
             Example(
+                query=record["query"],
                 prompt=build_prompt(record["query"]),
                 prompt_ids=encode_prompt(tokenizer, build_prompt(record["query"]), chat),
                 answer_ids=list(
@@ -122,6 +124,7 @@ def copy_examples(
         question = f"What is the {asked} in the episode?"
         examples.append(
             Example(
+                query=question,
                 prompt=build_prompt(question),
                 prompt_ids=encode_prompt(tokenizer, build_prompt(question), chat),
                 answer_ids=values[asked],

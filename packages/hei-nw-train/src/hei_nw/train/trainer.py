@@ -33,6 +33,7 @@ from hei_nw.train.curves import plot_curves
 from hei_nw.train.evaluate import exact_match_rate
 from hei_nw.train.examples import MAX_TRACE_TOKENS, SCENARIO_MIX, SOURCES
 from hei_nw.train.loading import LoadedBase, load_base_for_training
+from hei_nw.train.teacher import teacher_term
 
 CHECKPOINT = "checkpoint.pt"
 LOG = "train_log.jsonl"
@@ -137,11 +138,8 @@ def train(
     )
     for step in bar:
         first = step * shard + accelerator.process_index * config.batch_size
-        batch = collate(
-            source(base.tokenizer, "train", config.seed, first, config.batch_size),
-            base.stop_id,
-            base.pad_id,
-        )
+        examples = source(base.tokenizer, "train", config.seed, first, config.batch_size)
+        batch = collate(examples, base.stop_id, base.pad_id)
         with accelerator.autocast():
             output = forward_with_memory(
                 base.model,
@@ -153,6 +151,9 @@ def train(
                 logits_to_keep=batch.answer_window,
             )
             loss, accuracy = answer_loss(output.logits, batch)
+            kl = teacher_term(config.kl_weight, base, examples, output.logits, accelerator.device)
+            if kl is not None:
+                loss = loss + config.kl_weight * kl
         accelerator.backward(loss)
         if accelerator.num_processes > 1:
             for parameter in reader.parameters():
@@ -166,6 +167,7 @@ def train(
             "step": step + 1,
             "loss": float(loss.item()),
             "token_accuracy": float(accuracy.item()),
+            **({} if kl is None else {"kl_to_teacher": float(kl.item())}),
             "lr": scheduler.get_last_lr()[0],
             "gates": reader.gates(),
             "elapsed_s": time.monotonic() - began,

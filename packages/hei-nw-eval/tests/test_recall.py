@@ -1,0 +1,32 @@
+"""Filling a store with a run and recalling each item's episode from its question."""
+
+from __future__ import annotations
+
+import pytest
+
+from hei_nw.datasets import generate, write_order
+from hei_nw.eval import fill_store, recall_for
+from hei_nw.memory import HashingEmbedder, render_text
+
+
+def test_fill_store_writes_filler_first_then_the_run_in_write_order() -> None:
+    records = generate("A", 6, 3, split="test")
+    store = fill_store(records, HashingEmbedder(), filler=3, split="test")
+    episodes = write_order(records)
+    assert len(store) == 3 + len(episodes)
+    for position, episode in enumerate(episodes):
+        best = store.recall(render_text(episode["trace"]), 1)[0]
+        assert best.id == f"ep-{3 + position:08d}"
+        # An item's lag is the number of writes after its target.
+        if episode["lag"] is not None:
+            assert episode["lag"] == len(store) - 1 - (3 + position)
+
+
+@pytest.mark.parametrize("scenario", ["B", "C"])
+def test_a_store_holding_a_whole_b_or_c_run_has_one_right_episode_per_question(
+    scenario: str,
+) -> None:
+    records = generate(scenario, 200, 7, split="test")
+    run = recall_for(records, fill_store(records, HashingEmbedder(), split="test"), 4)
+    assert run.summary["store_size"] == 200
+    assert run.summary["p_at_1"] >= 0.97
