@@ -115,9 +115,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", default="runs/bench-copy", help="training folders")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--name", default=None, help="output name under reports/bench (default: from --task)"
+    )
     args = parser.parse_args()
     results = {name: run_variant(name, args, Path(args.work)) for name in args.variants.split(",")}
-    name = "copy_path" if args.task == "copy" else "copy_path_scenarios"
+    name = args.name or ("copy_path" if args.task == "copy" else "copy_path_scenarios")
     write_result(name, {"machine": machine(), "git": git_state(), "variants": results})
     plot(results, BENCH_DIR / f"{name}.png")
     for name, result in results.items():

@@ -62,6 +62,30 @@ def b1_table(folder: Path) -> list[str]:
     return lines
 
 
+def m2_table(folder: Path) -> list[str]:
+    """B1 memory-only beside its floor and reference, one row per scenario report."""
+    lines = [
+        "| scenario | n | B1 memory only EM [95% Wilson] | floor EM | reference EM / contains "
+        "| B1 − floor [95% paired bootstrap] |",
+        "|---|---|---|---|---|---|",
+    ]
+    for path in sorted(folder.glob("*_B1_metrics.json")):
+        report = load(path)
+        runs = report["comparison"]["runs"]
+        memory = runs["B1 memory-only"]["em"]
+        floor = runs["B0 no-context (floor)"]["em"]
+        reference = runs["B0 episode in prompt (reference)"]["em"]
+        contains = report["baselines"]["episode_in_prompt"]["metrics"]["contains"]["mean"]
+        delta = report["comparison"]["memory_minus_floor_em"]
+        lines.append(
+            f"| {report['scenario']} | {memory['n']} | **{memory['mean']:.3f}** "
+            f"[{memory['ci_low']:.3f}, {memory['ci_high']:.3f}] | {floor['mean']:.3f} | "
+            f"{reference['mean']:.3f} / {contains:.3f} | {delta['mean_diff']:+.3f} "
+            f"[{delta['ci_low']:+.3f}, {delta['ci_high']:+.3f}] |"
+        )
+    return lines
+
+
 def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "reports")
     print(
@@ -73,6 +97,16 @@ def main() -> None:
                 "**B1, empty memory** (`bash scripts/run_b1_empty.sh`)",
                 "",
                 *b1_table(root / "m1-episodic-adapter"),
+            ]
+        )
+    )
+    print(
+        "\n".join(
+            [
+                "",
+                "**M2, B1 memory only** (`bash scripts/run_b1_memory.sh`)",
+                "",
+                *m2_table(root / "m2-memory"),
             ]
         )
     )
