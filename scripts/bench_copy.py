@@ -119,9 +119,10 @@ def main() -> None:
         "--name", default=None, help="output name under reports/bench (default: from --task)"
     )
     args = parser.parse_args()
+    code = git_state()  # at the start: the commit whose code the run executes
     results = {name: run_variant(name, args, Path(args.work)) for name in args.variants.split(",")}
     name = args.name or ("copy_path" if args.task == "copy" else "copy_path_scenarios")
-    write_result(name, {"machine": machine(), "git": git_state(), "variants": results})
+    write_result(name, {"machine": machine(), "git": code, "variants": results})
     plot(results, BENCH_DIR / f"{name}.png")
     for name, result in results.items():
         print(
