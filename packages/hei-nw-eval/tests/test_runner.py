@@ -14,6 +14,6 @@ def test_settings_record_sampling_truthfully() -> None:
     assert (sampled["do_sample"], sampled["temperature"], sampled["top_p"]) == (True, 0.7, 0.9)
 
 
-def test_sampling_cannot_bypass_the_settings() -> None:
-    with pytest.raises(ValueError, match="set do_sample in GenerationSettings"):
-        run_generation(None, None, [], [], GenerationSettings(), None, do_sample=True)  # type: ignore[arg-type]
+def test_reader_and_memories_come_together() -> None:
+    with pytest.raises(ValueError, match="reader and memories together"):
+        run_generation(None, None, [], [], GenerationSettings(), None, memories=[])  # type: ignore[arg-type]

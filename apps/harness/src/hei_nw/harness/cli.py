@@ -23,18 +23,23 @@ from typing import Any
 from hei_nw.baselines import run_long_context, run_rag
 from hei_nw.datasets import generate
 from hei_nw.eval import (
+    NO_CONTEXT_TEMPLATE,
     PROMPT_TEMPLATE,
+    GenerationSettings,
+    RunInputs,
+    StoreSettings,
     build_report,
     memory_comparison,
+    oracle_memories,
+    run_b0,
+    run_b1,
+    store_memories,
     template_hash,
     write_reports,
 )
-from hei_nw.eval.prompts import NO_CONTEXT_TEMPLATE
-from hei_nw.eval.runner import GenerationSettings
 from hei_nw.harness.compare import main as compare_main
-from hei_nw.harness.memories import StoreSettings, oracle_memories, store_memories
-from hei_nw.harness.modes import RunInputs, run_b0, run_b1
 from hei_nw.harness.parser import build_parser
+from hei_nw.harness.progress import with_progress
 from hei_nw.harness.summary import print_summary
 from hei_nw.harness.train_cli import train_main
 from hei_nw.metrics import ModelGeometry
@@ -102,6 +107,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         else {}
     )
     records = generate(args.scenario, args.n, args.seed, split=args.split, **options)
+    n_items = len(records)
     loaded = load_model(args.model, dtype=args.dtype, device=args.device)
     settings = GenerationSettings(
         max_new_tokens=args.max_new_tokens, chat=args.prompt_style == "chat"
@@ -115,13 +121,12 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         geometry=geometry,
         batch_size=args.batch_size,
         with_context=not args.no_context,
-        quiet=args.quiet,
     )
     summary: dict[str, Any] = {}
     baselines: dict[str, list[dict[str, Any]]] = {}
     comparison = None
     if args.mode == "B0":
-        items = run_b0(inputs)
+        items = with_progress("B0", n_items, args.quiet, lambda tick: run_b0(inputs, tick))
     else:
         reader, identity = select_reader(args, loaded)
         cap = reader.config.max_mem_tokens or MEMORY_CAP
@@ -135,15 +140,25 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
                 records, loaded.tokenizer, cap, args.recall_k, store
             )
             summary["retrieval"] = retrieval
-        b1 = run_b1(inputs, reader, memories, pair_with_b0=not args.no_b0_pair)
+        b1 = with_progress(
+            "B1",
+            n_items,
+            args.quiet,
+            lambda tick: run_b1(inputs, reader, memories, not args.no_b0_pair, tick),
+        )
         items, summary = b1.items, {**identity, **summary, **b1.summary}
         if args.memory == "store":
             for item, recalled in zip(items, recall_items, strict=True):
                 item["retrieval"] = recalled
-        reference = run_b0(replace(inputs, with_context=True))
+        reference = with_progress(
+            "reference",
+            n_items,
+            args.quiet,
+            lambda tick: run_b0(replace(inputs, with_context=True), tick),
+        )
         runs = {"B1 memory-only": items, "B0 episode in prompt (reference)": reference}
         if args.memory == "store":
-            runs["B1 oracle memory"] = run_b1(inputs, reader, oracle, pair_with_b0=False).items
+            runs["B1 oracle memory"] = run_b1(inputs, reader, oracle, False).items
         baselines["episode_in_prompt"] = reference
         if not args.no_b0_pair:
             runs["B0 no-context (floor)"] = b1.floor_items

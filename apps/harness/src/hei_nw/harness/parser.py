@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 
 from hei_nw.baselines import DEFAULT_CONTEXT_BUDGET
-from hei_nw.datasets import GENERATORS
-from hei_nw.datasets.inventory import SPLITS
+from hei_nw.datasets import GENERATORS, SPLITS
 from hei_nw.harness.args import HelpFormatter, layer_list, non_negative, positive
-from hei_nw.models import DEFAULT_MODEL
-from hei_nw.models.loading import DTYPES
+from hei_nw.models import DEFAULT_MODEL, DTYPES
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
@@ -35,3 +36,20 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+Result = TypeVar("Result")
+
+
+def with_progress(
+    description: str,
+    total: int,
+    quiet: bool,
+    run: Callable[[Callable[[dict[str, Any]], None]], Result],
+) -> Result:
+    """``run(tick)`` with a progress bar that ``tick`` advances; the bar always closes."""
+    progress = Progress(total, description, quiet)
+    try:
+        return run(progress.update)
+    finally:
+        progress.close()

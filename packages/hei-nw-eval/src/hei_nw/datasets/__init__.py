@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hei_nw.datasets import scenario_a, scenario_b, scenario_c, scenario_d, scenario_e
+from hei_nw.datasets.inventory import SPLITS, Vocabulary, vocabulary
 from hei_nw.datasets.lag import DEFAULT_LAG_BINS, assign_lags, write_order
 from hei_nw.datasets.records import REQUIRED_FIELDS, Record, Trace
 
@@ -35,8 +36,11 @@ __all__ = [
     "DEFAULT_LAG_BINS",
     "GENERATORS",
     "REQUIRED_FIELDS",
+    "SPLITS",
     "Record",
     "Trace",
+    "Vocabulary",
     "generate",
+    "vocabulary",
     "write_order",
 ]

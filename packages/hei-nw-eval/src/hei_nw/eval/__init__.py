@@ -1,8 +1,23 @@
-"""Evaluation plumbing: the prompt builder, scoring, provenance and report writing."""
+"""Evaluation: the modes (B0, B1), the prompt builder, generation runner, scoring,
+provenance and report writing."""
 
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.comparison import memory_comparison, render_comparison
-from hei_nw.eval.prompts import PROMPT_TEMPLATE, build_prompt, prompt_hash, template_hash
+from hei_nw.eval.memories import (
+    StoreSettings,
+    make_embedder,
+    oracle_memories,
+    pack_traces,
+    store_memories,
+)
+from hei_nw.eval.modes import B1Run, OnItem, RunInputs, pair_summary, prompts_for, run_b0, run_b1
+from hei_nw.eval.prompts import (
+    NO_CONTEXT_TEMPLATE,
+    PROMPT_TEMPLATE,
+    build_prompt,
+    prompt_hash,
+    template_hash,
+)
 from hei_nw.eval.provenance import git_state, versions
 from hei_nw.eval.recall import RecallRun, fill_store, recall_for
 from hei_nw.eval.report import (
@@ -13,14 +28,21 @@ from hei_nw.eval.report import (
     report_paths,
     write_reports,
 )
+from hei_nw.eval.runner import GenerationSettings, run_generation
 from hei_nw.eval.samples import ReportError, read_samples, samples_path
 from hei_nw.eval.scoring import aggregate, bin_by_lag, score
 
 __all__ = [
+    "NO_CONTEXT_TEMPLATE",
     "PROMPT_TEMPLATE",
     "SCHEMA_VERSION",
+    "B1Run",
+    "GenerationSettings",
+    "OnItem",
     "RecallRun",
     "ReportError",
+    "RunInputs",
+    "StoreSettings",
     "aggregate",
     "bin_by_lag",
     "build_prompt",
@@ -28,15 +50,24 @@ __all__ = [
     "fill_store",
     "git_state",
     "load_report",
+    "make_embedder",
     "memory_comparison",
+    "oracle_memories",
+    "pack_traces",
+    "pair_summary",
     "prompt_hash",
+    "prompts_for",
     "read_samples",
     "recall_for",
     "render_comparison",
     "render_markdown",
     "report_paths",
+    "run_b0",
+    "run_b1",
+    "run_generation",
     "samples_path",
     "score",
+    "store_memories",
     "template_hash",
     "versions",
     "write_json_atomic",

@@ -10,7 +10,7 @@ from hei_nw.datasets import Record
 from hei_nw.eval.prompts import prompt_hash
 from hei_nw.eval.scoring import score
 from hei_nw.metrics import ModelGeometry, timed
-from hei_nw.models import Generation, generate_batch
+from hei_nw.models import Generation, MemoryReader, generate_batch
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,21 @@ def run_generation(
     geometry: ModelGeometry,
     batch_size: int = 1,
     on_item: Callable[[dict[str, Any]], None] | None = None,
-    **generate_kwargs: Any,
+    *,
+    reader: MemoryReader | None = None,
+    memories: Sequence[Sequence[int]] | None = None,
 ) -> list[dict[str, Any]]:
     """Generate for every prompt in batches; each item's latency is its batch's
     wall time divided by the batch size. ``on_item`` sees each finished item.
-    Sampling is set by ``settings`` alone, so the report cannot misstate it."""
-    overridden = sorted(set(generate_kwargs) & {"do_sample", "temperature", "top_p"})
-    if overridden:
-        raise ValueError(f"set {', '.join(overridden)} in GenerationSettings, not as keywords")
+
+    ``memories`` holds one memory token list per record, read through
+    ``reader``; sampling is set by ``settings`` alone, so the report cannot
+    misstate it.
+    """
+    if (reader is None) != (memories is None):
+        raise ValueError("pass reader and memories together, or neither")
+    if memories is not None and len(memories) != len(records):
+        raise ValueError(f"{len(memories)} memories for {len(records)} records")
     results: list[dict[str, Any]] = []
     for chunk in batches(len(records), batch_size):
         chunk_prompts = [prompts[i] for i in chunk]
@@ -98,12 +105,16 @@ def run_generation(
                 model=model,
                 tokenizer=tokenizer,
                 chat=settings.chat,
-                **generate_kwargs,
+                adapter=reader,
+                mem_tokens=None if memories is None else [memories[i] for i in chunk],
             )
         for i, generation in zip(chunk, generations, strict=True):
             item = item_result(
                 records[i], prompts[i], generation, timer.elapsed_s / len(chunk), geometry
             )
+            if memories is not None:
+                item["memory_token_ids"] = list(memories[i])
+                item["memory_text"] = tokenizer.decode(memories[i])
             results.append(item)
             if on_item is not None:
                 on_item(item)

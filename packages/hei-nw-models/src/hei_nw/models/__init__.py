@@ -4,6 +4,7 @@ from hei_nw.models.base import generate, load_base
 from hei_nw.models.generation import Generation, encode_prompt, generate_batch
 from hei_nw.models.loading import (
     DEFAULT_MODEL,
+    DTYPES,
     LoadedModel,
     ModelLoadError,
     load_model,
@@ -15,19 +16,15 @@ from hei_nw.models.read_path import (
     default_adapter_layer,
     find_decoder_blocks,
 )
-from hei_nw.models.reader import (
-    MemoryReader,
-    ReaderConfig,
-    ReaderError,
-    build_memory_reader,
-    default_read_layers,
-)
+from hei_nw.models.reader import MemoryReader, build_memory_reader, default_read_layers
+from hei_nw.models.reader_config import ReaderConfig, ReaderError
 from hei_nw.models.reading import forward_with_memory, prepare_reader_memory, reader_attached
 from hei_nw.models.seed import set_seed
 from hei_nw.models.shipped import load_memory_reader, shipped_reader_path, weights_sha256
 
 __all__ = [
     "DEFAULT_MODEL",
+    "DTYPES",
     "Generation",
     "LoadedModel",
     "MemoryReader",

@@ -10,7 +10,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from hei_nw.models.reader import WEIGHTS_NAME, MemoryReader, ReaderError
+from hei_nw.models.reader import MemoryReader
+from hei_nw.models.reader_config import WEIGHTS_NAME, ReaderError
 
 SHIPPED_READERS = Path(__file__).with_name("readers")
 DEFAULT_READER = "smollm2-135m-instruct"

@@ -10,21 +10,23 @@ reader (every gate 0) B1's predictions must equal the floor's exactly.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from hei_nw.datasets import Record
 from hei_nw.eval.prompts import build_prompt
 from hei_nw.eval.runner import GenerationSettings, batches, run_generation
-from hei_nw.harness.progress import Progress
 from hei_nw.metrics import ModelGeometry
 from hei_nw.models import MemoryReader
+
+OnItem = Callable[[dict[str, Any]], None]
+"""Called with each finished item (the app's progress bar)."""
 
 
 @dataclass(frozen=True)
 class RunInputs:
-    """Everything a mode needs besides the mode itself."""
+    """Everything a mode needs besides the mode itself: the run's configuration."""
 
     model: Any
     tokenizer: Any
@@ -33,29 +35,24 @@ class RunInputs:
     geometry: ModelGeometry
     batch_size: int
     with_context: bool
-    quiet: bool
 
 
 def prompts_for(records: Sequence[Record], with_context: bool) -> list[str]:
     return [build_prompt(r["query"], r["context"] if with_context else None) for r in records]
 
 
-def run_b0(inputs: RunInputs) -> list[dict[str, Any]]:
+def run_b0(inputs: RunInputs, on_item: OnItem | None = None) -> list[dict[str, Any]]:
     """Base model only."""
-    progress = Progress(len(inputs.records), "B0", inputs.quiet)
-    try:
-        return run_generation(
-            inputs.model,
-            inputs.tokenizer,
-            inputs.records,
-            prompts_for(inputs.records, inputs.with_context),
-            inputs.settings,
-            inputs.geometry,
-            inputs.batch_size,
-            on_item=progress.update,
-        )
-    finally:
-        progress.close()
+    return run_generation(
+        inputs.model,
+        inputs.tokenizer,
+        inputs.records,
+        prompts_for(inputs.records, inputs.with_context),
+        inputs.settings,
+        inputs.geometry,
+        inputs.batch_size,
+        on_item=on_item,
+    )
 
 
 @dataclass(frozen=True)
@@ -70,6 +67,7 @@ def run_b1(
     reader: MemoryReader,
     memories: Sequence[list[int]],
     pair_with_b0: bool = True,
+    on_item: OnItem | None = None,
 ) -> B1Run:
     """B1: the question alone, the episode only in memory, read through ``reader``.
 
@@ -78,30 +76,23 @@ def run_b1(
     per-item predictions and latencies.
     """
     prompts = prompts_for(inputs.records, with_context=False)
-    progress = Progress(len(inputs.records), "B1", inputs.quiet)
     b1_items: list[dict[str, Any]] = []
     b0_items: list[dict[str, Any]] = []
-    try:
-        for turn, chunk in enumerate(batches(len(inputs.records), inputs.batch_size)):
-            records = [inputs.records[i] for i in chunk]
-            chunk_prompts = [prompts[i] for i in chunk]
-            memory = {"adapter": reader, "mem_tokens": [memories[i] for i in chunk]}
-            # Alternate which run goes first so neither always pays for a cold cache.
-            order = ("B0", "B1") if turn % 2 == 0 else ("B1", "B0")
-            produced = {
-                mode: _generate(inputs, records, chunk_prompts, **(memory if mode == "B1" else {}))
-                for mode in (order if pair_with_b0 else ("B1",))
-            }
-            b0_items += produced.get("B0", [])
-            new_b1 = produced["B1"]
-            for item, i in zip(new_b1, chunk, strict=True):
-                item["memory_token_ids"] = list(memories[i])
-                item["memory_text"] = inputs.tokenizer.decode(memories[i])
-            b1_items += new_b1
-            for item in new_b1:
-                progress.update(item)
-    finally:
-        progress.close()
+    for turn, chunk in enumerate(batches(len(inputs.records), inputs.batch_size)):
+        records = [inputs.records[i] for i in chunk]
+        chunk_prompts = [prompts[i] for i in chunk]
+        chunk_memories = [memories[i] for i in chunk]
+        # Alternate which run goes first so neither always pays for a cold cache.
+        order = ("B0", "B1") if turn % 2 == 0 else ("B1", "B0")
+        for mode in order if pair_with_b0 else ("B1",):
+            if mode == "B0":
+                b0_items += _generate(inputs, records, chunk_prompts)
+            else:
+                new_b1 = _generate(inputs, records, chunk_prompts, reader, chunk_memories)
+                b1_items += new_b1
+                for item in new_b1:
+                    if on_item is not None:
+                        on_item(item)
     summary: dict[str, Any] = {
         "read_layers": list(reader.config.read_layers),
         "memory_layer": reader.config.memory_layer,
@@ -115,7 +106,11 @@ def run_b1(
 
 
 def _generate(
-    inputs: RunInputs, records: Sequence[Record], prompts: Sequence[str], **memory: Any
+    inputs: RunInputs,
+    records: Sequence[Record],
+    prompts: Sequence[str],
+    reader: MemoryReader | None = None,
+    memories: Sequence[Sequence[int]] | None = None,
 ) -> list[dict[str, Any]]:
     """One timed batch of generations (the whole chunk in one generate call)."""
     return run_generation(
@@ -126,7 +121,8 @@ def _generate(
         inputs.settings,
         inputs.geometry,
         batch_size=len(records),
-        **memory,
+        reader=reader,
+        memories=memories,
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hei_nw.datasets import Record
-from hei_nw.eval import fill_store, recall_for
+from hei_nw.eval.recall import fill_store, recall_for
 from hei_nw.memory import Embedder, HashingEmbedder
 from hei_nw.pack import pack_trace
 
