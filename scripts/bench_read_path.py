@@ -8,13 +8,14 @@ Variants, interleaved in rotating order in one process, each warmed up first:
 every B1 variant reading 128 memory tokens with open gates. Two times per call:
 the median decode step (timestamps at every generation step, so prompt and
 memory prefill are excluded) and the whole call end to end (memory forward and
-projection, prompt prefill, decode) - what a user waits for. Ratios to B0 are
+projection, prompt prefill, decode) - what a user waits for - and the memory
+prefill alone (beside one full base forward over the same tokens). Ratios to B0 are
 per round, reported as median and spread. There is no "empty memory" row: with
 no memory tokens ``generate`` never attaches the reader, which the tests prove
 equal to B0. Models: the default SmolLM2-135M and a random-weight model shaped
 like Qwen2.5-0.5B (from its config, no download).
 
-    uv run python scripts/bench_read_path.py [--rounds 15] [--new-tokens 24]
+    uv run python scripts/bench_read_path.py [--rounds 25] [--new-tokens 24]
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ from bench_common import machine, spread, write_result
 from transformers import LogitsProcessorList
 
 from hei_nw.eval import git_state
-from hei_nw.models import MemoryReader, build_memory_reader, generate, load_model
+from hei_nw.models import (
+    MemoryReader,
+    build_memory_reader,
+    generate,
+    load_model,
+    prepare_reader_memory,
+)
 from hei_nw.models.shipped import load_memory_reader, shipped_reader_path
 from hei_nw.models.testing import qwen25_05b_shaped_model, shared_tokenizer
 
@@ -76,8 +83,8 @@ def run_once(model: Any, tokenizer: Any, new_tokens: int, **memory: Any) -> tupl
     return clock.decode_step_s(), time.perf_counter() - began
 
 
-def open_reader(model: Any, read_layers: tuple[int, ...], copy: bool) -> MemoryReader:
-    reader = build_memory_reader(model, read_layers, copy=copy)
+def open_reader(model: Any, read_layers: tuple[int, ...], copy: bool, stop_id: int) -> MemoryReader:
+    reader = build_memory_reader(model, read_layers, copy=copy, stop_token_id=stop_id)
     with torch.no_grad():
         for parameter_name, parameter in reader.named_parameters():
             if parameter_name.endswith("gate"):
@@ -85,15 +92,28 @@ def open_reader(model: Any, read_layers: tuple[int, ...], copy: bool) -> MemoryR
     return reader
 
 
-def readers(model: Any, shipped: bool) -> dict[str, MemoryReader]:
+def readers(model: Any, tokenizer: Any, shipped: bool) -> dict[str, MemoryReader]:
     layers = model.config.num_hidden_layers
     four = tuple(round(layers * f) for f in (0.2, 0.4, 0.6, 0.8))
     copy = load_memory_reader(model, shipped_reader_path()) if shipped else None
     return {
-        "reader-1": open_reader(model, (four[2],), copy=False),
-        "reader-4": open_reader(model, four, copy=False),
-        "copy": copy or open_reader(model, (), copy=True),
+        "reader-1": open_reader(model, (four[2],), False, tokenizer.eos_token_id),
+        "reader-4": open_reader(model, four, False, tokenizer.eos_token_id),
+        "copy": copy or open_reader(model, (), True, tokenizer.eos_token_id),
     }
+
+
+def prefill_s(model: Any, reader: MemoryReader | None, mem: list[int]) -> float:
+    """Seconds to prepare the memory for ``reader``; for None, one full base forward
+    over the same tokens (the yardstick: a prefill should cost no more)."""
+    ids = torch.tensor([mem])
+    began = time.perf_counter()
+    with torch.no_grad():
+        if reader is None:
+            model(input_ids=ids, attention_mask=torch.ones_like(ids))
+        else:
+            prepare_reader_memory(model, reader, [mem], pad_id=0)
+    return time.perf_counter() - began
 
 
 def bench_model(
@@ -102,7 +122,7 @@ def bench_model(
     mem = memory_ids(tokenizer)
     configs: dict[str, dict[str, Any]] = {"B0": {}}
     layers_of: dict[str, list[int]] = {}
-    for key, reader in readers(model, shipped).items():
+    for key, reader in readers(model, tokenizer, shipped).items():
         configs[key] = {"adapter": reader, "mem_tokens": mem}
         layers_of[key] = list(reader.config.read_layers)
     for config in configs.values():  # warm every variant, not only the first
@@ -115,6 +135,10 @@ def bench_model(
             decode_s, call_s = run_once(model, tokenizer, new_tokens, **configs[key])
             step[key].append(decode_s)
             call[key].append(call_s)
+    prefill: dict[str, list[float]] = {key: [] for key in configs}
+    for _ in range(rounds):
+        for key, config in configs.items():
+            prefill[key].append(prefill_s(model, config.get("adapter"), mem))
     result: dict[str, Any] = {
         "model": name,
         "layers": model.config.num_hidden_layers,
@@ -122,6 +146,8 @@ def bench_model(
         "read_layers": layers_of,
         "decode_step_median_s": {key: statistics.median(v) for key, v in step.items()},
         "call_median_s": {key: statistics.median(v) for key, v in call.items()},
+        # B0's entry is one full forward over the memory tokens, for comparison.
+        "memory_prefill_s": {key: spread(v) for key, v in prefill.items()},
         "decode_step_over_b0": {},
         "call_over_b0": {},
     }
@@ -145,32 +171,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument(
+        "--models", default="smollm2,qwen-shape", help="comma-separated: smollm2, qwen-shape"
+    )
     parser.add_argument("--new-tokens", type=int, default=24)
     args = parser.parse_args()
     if args.rounds < 15:
         parser.error("use at least 15 rounds")
     warnings.filterwarnings("ignore", message="the episodic adapter's gate is 0")
     torch.manual_seed(0)
-    default = load_model()
-    results = [
-        bench_model(
-            "SmolLM2-135M-Instruct",
-            default.model,
-            default.tokenizer,
-            args.rounds,
-            args.new_tokens,
-            shipped=True,
-        ),
-        bench_model(
-            "Qwen2.5-0.5B-shaped (random)",
-            qwen25_05b_shaped_model(),
-            shared_tokenizer(),
-            args.rounds,
-            args.new_tokens,
-            shipped=False,
-        ),
-    ]
+    wanted = args.models.split(",")
+    results = []
+    if "smollm2" in wanted:
+        default = load_model()
+        results.append(
+            bench_model(
+                "SmolLM2-135M-Instruct",
+                default.model,
+                default.tokenizer,
+                args.rounds,
+                args.new_tokens,
+                shipped=True,
+            )
+        )
+    if "qwen-shape" in wanted:
+        results.append(
+            bench_model(
+                "Qwen2.5-0.5B-shaped (random)",
+                qwen25_05b_shaped_model(),
+                shared_tokenizer(),
+                args.rounds,
+                args.new_tokens,
+                shipped=False,
+            )
+        )
     data = {
         "machine": machine(),
         "git": git_state(),

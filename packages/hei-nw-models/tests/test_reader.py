@@ -264,3 +264,28 @@ def test_smollm2_fresh_reader_equals_the_base(smollm2: Any) -> None:
     bare = generate_batch(prompt, max_new_tokens=8, model=model, tokenizer=tokenizer)
     assert with_memory == bare
     assert reader.config.read_layers == (6, 12, 18, 24)
+
+
+def test_smollm2_gradients_reach_every_reader_weight_and_spare_the_base(smollm2: Any) -> None:
+    model, tokenizer = smollm2.model, smollm2.tokenizer
+    flags = {name: p.requires_grad for name, p in model.named_parameters()}
+    model.requires_grad_(False)
+    try:
+        reader = build_memory_reader(
+            model, (6, 24), copy=True, copy_context_layer=24, trace_opener_ids=opener()
+        )
+        with torch.no_grad():
+            for name, parameter in reader.named_parameters():
+                if name.endswith("gate"):
+                    parameter.fill_(0.3)
+        ids = torch.tensor([tokenizer("Who left the red backpack?")["input_ids"]])
+        out = forward_with_memory(
+            model, reader, ids, torch.ones_like(ids), [memory(TRACE, OTHER)], logits_to_keep=2
+        )
+        out.logits[:, -1].logsumexp(-1).sum().backward()
+        for name, parameter in reader.named_parameters():
+            assert parameter.grad is not None and parameter.grad.abs().sum() > 0, name
+        assert all(p.grad is None for p in model.parameters())
+    finally:
+        for name, parameter in model.named_parameters():
+            parameter.requires_grad_(flags[name])
