@@ -1,6 +1,8 @@
 """B0 and B1 on A-E (n = 8, the tiny model, a saved open-gated reader) reproduce the
 predictions, prompt hashes and scores recorded before the modes moved into the
-library (``data/expected_runs.json``; ``data/open-reader`` is the reader)."""
+library (``data/expected_runs.json``; ``data/open-reader`` is the reader). ``B/B1``
+was re-recorded when scenario B's trace gave the new value a slot of its own: its
+memory tokens changed, its prompts and both baselines did not."""
 
 from __future__ import annotations
 

@@ -150,6 +150,10 @@ def test_b_update_contradicts_prior_and_has_control() -> None:
         assert f"now {record['expected']}" in record["context"]
         assert extra["control_expected"] in record["context"]
         assert extra["control_expected"] not in (extra["prior"], record["expected"])
+        # The answer fills a trace slot of its own, and the trace names the project.
+        trace = record["trace"]
+        assert record["expected"] in (trace["who"], trace["where"])
+        assert trace["what"] == f"new {extra['attribute']} of {extra['subject']}"
 
 
 def test_c_queries_are_paraphrases_not_the_fact() -> None:

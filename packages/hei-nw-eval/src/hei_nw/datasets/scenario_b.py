@@ -5,6 +5,11 @@ value (``expected`` = new value, ``extra["prior"]`` = old value). Every item als
 carries an unrelated control question whose answer the update must not change.
 Every item has a project of its own, so a store holding a whole run holds one
 history per project and each question has exactly one right answer.
+
+The trace records the update as an event: the new value fills a slot of its own
+(a new lead is the ``who``, a new meeting room the ``where``) and ``what`` names
+the change ("new lead of Project X"). An earlier layout wrote
+``what: lead: <value>``, which put the answer in the middle of a slot.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from hei_nw.datasets.records import Record, item_streams, make_trace, new_record
 
 SCENARIO = "B"
 
-# (attribute, pool the values come from, question template)
+# (attribute, pool the values come from, trace slot the new value fills, question)
 _ATTRIBUTES = (
-    ("lead", "people", "Who is the lead of {entity} now?"),
-    ("meeting room", "places", "Where does {entity} meet now?"),
+    ("lead", "people", "who", "Who is the lead of {entity} now?"),
+    ("meeting room", "places", "where", "Where does {entity} meet now?"),
 )
 _CONTROL = "Who is the sponsor of {entity}?"
 
@@ -29,7 +34,7 @@ def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
     records: list[Record] = []
     for index, (group, rng) in enumerate(item_streams(SCENARIO, n, seed)):
         entity = own_entity(vocab.projects, SCENARIO, seed, index)
-        attribute, pool_name, template = rng.choice(_ATTRIBUTES)
+        attribute, pool_name, slot, template = rng.choice(_ATTRIBUTES)
         pool = getattr(vocab, pool_name)
         prior = rng.choice(pool)
         new = pick_other(rng, pool, prior)
@@ -47,7 +52,7 @@ def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
                 context=context,
                 query=template.format(entity=entity),
                 expected=new,
-                trace=make_trace(who=entity, what=f"{attribute}: {new}", where="", when=updated),
+                trace=make_trace(**{slot: new}, what=f"new {attribute} of {entity}", when=updated),
                 extra={
                     "subject": entity,
                     "prior": prior,
