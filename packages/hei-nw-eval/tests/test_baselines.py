@@ -69,16 +69,20 @@ def test_baselines_run_end_to_end_on_a_tiny_model(embedder: MiniLMEmbedder) -> N
     settings = GenerationSettings(max_new_tokens=4)
     geometry = ModelGeometry.from_config(model.config, "float32")
     long_items, context = run_long_context(model, tok, records, settings, geometry, budget=4096)
-    assert [i["id"] for i in long_items] == [r["id"] for r in records]
-    assert all(item["target_in_context"] for item in long_items)
+    assert [i.id for i in long_items] == [r["id"] for r in records]
+    assert all(item.target_in_context for item in long_items)
     assert context.episodes_kept == sum(1 + len(r["distractors"]) for r in records)
     rag = run_rag(model, tok, records, embedder=embedder, k=2, settings=settings, batch_size=2)
-    assert [len(item["retrieved"]) for item in rag.items] == [2, 2, 2]
-    hits = [recall_at_k(item["retrieved"], item["id"], 2) for item in rag.items]
+    retrievals = [item.retrieval for item in rag.items if item.retrieval is not None]
+    assert [len(r.ids) for r in retrievals] == [2, 2, 2]
+    hits = [
+        recall_at_k(list(r.ids), item.id, 2) for r, item in zip(retrievals, rag.items, strict=True)
+    ]
     assert rag.recall_at_k == sum(hits) / 3
-    assert [item["recall_at_2"] for item in rag.items] == hits
+    assert [r.hit for r in retrievals] == hits
+    assert [item.as_row()["recall_at_2"] for item in rag.items] == hits
     # Every long-context prompt holds every episode, so it is longer than any RAG prompt (k=2).
-    assert min(i["prompt_tokens"] for i in long_items) > max(i["prompt_tokens"] for i in rag.items)
-    assert long_items[0]["compute"]["attention_flops"] > rag.items[0]["compute"]["attention_flops"]
+    assert min(i.prompt_tokens for i in long_items) > max(i.prompt_tokens for i in rag.items)
+    assert long_items[0].compute.attention_flops > rag.items[0].compute.attention_flops
     with pytest.raises(ValueError, match="k must be positive"):
         run_rag(model, tok, records, embedder=embedder, k=0)

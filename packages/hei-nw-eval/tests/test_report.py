@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hei_nw.eval import (
+    ItemResult,
     ReportError,
+    as_rows,
     build_prompt,
     build_report,
     load_report,
@@ -20,26 +23,26 @@ from hei_nw.eval import (
     write_reports,
 )
 from hei_nw.eval.scoring import bin_by_lag, score
+from hei_nw.metrics import ComputeRecord
 
 
-def make_item(i: int, prediction: str, expected: str, lag: int | None) -> dict[str, Any]:
-    return {
-        "id": f"A-{i}",
-        "prediction": prediction,
-        "expected": expected,
-        **score(prediction, expected),
-        "latency_s": 0.1 * (i + 1),
-        "prompt_tokens": 10,
-        "generated_tokens": 3,
-        "lag": lag,
-        "finish_reason": "eos",
-        "compute": {
-            "prompt_tokens": 10,
-            "generated_tokens": 3,
-            "attention_flops": 100,
-            "kv_cache_bytes": 64,
-        },
-    }
+def make_item(i: int, prediction: str, expected: str, lag: int | None) -> ItemResult:
+    return ItemResult(
+        id=f"A-{i}",
+        prompt=f"question {i}",
+        prompt_hash=f"p{i}",
+        prediction=prediction,
+        expected=expected,
+        scores=score(prediction, expected),
+        latency_s=0.1 * (i + 1),
+        prompt_tokens=10,
+        generated_tokens=3,
+        finish_reason="eos",
+        lag=lag,
+        compute=ComputeRecord(
+            prompt_tokens=10, generated_tokens=3, attention_flops=100, kv_cache_bytes=64
+        ),
+    )
 
 
 ITEMS = [
@@ -49,7 +52,7 @@ ITEMS = [
 ]
 
 
-def report(items: list[dict[str, Any]] = ITEMS) -> dict[str, Any]:
+def report(items: list[ItemResult] = ITEMS) -> dict[str, Any]:
     config = {"command": "harness --mode B0", "seed": 7, "model": "m", "batch_size": 1}
     return build_report(scenario="A", mode="B0", config=config, items=items, summary={"x": 1.5})
 
@@ -114,8 +117,8 @@ def test_items_go_to_the_samples_file_and_load_back(tmp_path: Path) -> None:
     lines = (tmp_path / "A_B0_samples.jsonl").read_text().splitlines()
     assert [json.loads(line)["run"] for line in lines] == ["main"] * 3 + ["rag"] * 2
     loaded = load_report(json_path)
-    assert loaded["items"] == ITEMS
-    assert loaded["baselines"]["rag"]["items"] == ITEMS[:2]
+    assert loaded["items"] == as_rows(ITEMS)
+    assert loaded["baselines"]["rag"]["items"] == as_rows(ITEMS[:2])
     assert loaded["metrics"] == full["metrics"]
 
 
@@ -131,8 +134,8 @@ def test_load_report_refuses_foreign_and_orphaned_files(tmp_path: Path) -> None:
 
 
 def test_a_baseline_whose_prompts_equal_b0_is_named_not_listed() -> None:
-    hashed = [{**item, "prompt_hash": f"h{i}"} for i, item in enumerate(ITEMS)]
-    other = [{**item, "prompt_hash": f"x{i}"} for i, item in enumerate(ITEMS)]
+    hashed = [replace(item, prompt_hash=f"h{i}") for i, item in enumerate(ITEMS)]
+    other = [replace(item, prompt_hash=f"x{i}") for i, item in enumerate(ITEMS)]
     data = build_report(
         scenario="E",
         mode="B0",
@@ -147,7 +150,7 @@ def test_a_baseline_whose_prompts_equal_b0_is_named_not_listed() -> None:
 
 
 def test_lag_bins_put_none_lags_apart() -> None:
-    rows = bin_by_lag([*ITEMS, make_item(3, "x", "y", None)], (0, 5))
+    rows = bin_by_lag(as_rows([*ITEMS, make_item(3, "x", "y", None)]), (0, 5))
     assert {row["bin"]: row["n"] for row in rows} == {"0-4": 2, "5+": 1, "none": 1}
 
 

@@ -285,7 +285,9 @@ def test_smollm2_gradients_reach_every_reader_weight_and_spare_the_base(smollm2:
         out.logits[:, -1].logsumexp(-1).sum().backward()
         for name, parameter in reader.named_parameters():
             assert parameter.grad is not None and parameter.grad.abs().sum() > 0, name
-        assert all(p.grad is None for p in model.parameters())
+        # Building and attaching the reader left the frozen base frozen (bit-identity
+        # of the base after optimiser steps is proven on the tiny model above).
+        assert not any(p.requires_grad for p in model.parameters())
     finally:
         for name, parameter in model.named_parameters():
             parameter.requires_grad_(flags[name])

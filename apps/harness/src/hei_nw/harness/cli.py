@@ -26,6 +26,7 @@ from hei_nw.eval import (
     NO_CONTEXT_TEMPLATE,
     PROMPT_TEMPLATE,
     GenerationSettings,
+    ItemResult,
     RunInputs,
     StoreSettings,
     build_report,
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         with_context=not args.no_context,
     )
     summary: dict[str, Any] = {}
-    baselines: dict[str, list[dict[str, Any]]] = {}
+    baselines: dict[str, list[ItemResult]] = {}
     comparison = None
     if args.mode == "B0":
         items = with_progress("B0", n_items, args.quiet, lambda tick: run_b0(inputs, tick))
@@ -148,8 +149,10 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         )
         items, summary = b1.items, {**identity, **summary, **b1.summary}
         if args.memory == "store":
-            for item, recalled in zip(items, recall_items, strict=True):
-                item["retrieval"] = recalled
+            items = [
+                replace(item, recall=recalled)
+                for item, recalled in zip(items, recall_items, strict=True)
+            ]
         reference = with_progress(
             "reference",
             n_items,
@@ -165,8 +168,6 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
             baselines["no_memory_floor"] = b1.floor_items
             comparison = memory_comparison(records, runs, "B1 memory-only", "B0 no-context (floor)")
     baselines.update(run_baseline(args, loaded, inputs, summary))
-    if "rag" in baselines:
-        summary[f"rag_recall_at_{args.rag_k}"] = _mean(baselines["rag"], f"recall_at_{args.rag_k}")
     report = build_report(
         scenario=args.scenario,
         mode=args.mode,
@@ -204,7 +205,7 @@ def select_reader(
 
 def run_baseline(
     args: argparse.Namespace, loaded: LoadedModel, inputs: RunInputs, summary: dict[str, Any]
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[ItemResult]]:
     """The ``--baseline`` run's items; what it kept or recalled goes into ``summary``."""
     if args.baseline == "long-context":
         items, context = run_long_context(
@@ -219,7 +220,7 @@ def run_baseline(
         summary["long_context"] = {
             "budget_tokens": args.context_budget,
             **context.as_dict(),
-            "targets_in_context": sum(item["target_in_context"] for item in items),
+            "targets_in_context": sum(bool(item.target_in_context) for item in items),
         }
         return {"long_context": items}
     if args.baseline == "rag":
@@ -232,12 +233,9 @@ def run_baseline(
             geometry=inputs.geometry,
             batch_size=inputs.batch_size,
         )
+        summary[f"rag_recall_at_{args.rag_k}"] = result.recall_at_k
         return {"rag": result.items}
     return {}
-
-
-def _mean(items: Sequence[dict[str, Any]], key: str) -> float:
-    return sum(float(i[key]) for i in items) / len(items) if items else 0.0
 
 
 def run_config(

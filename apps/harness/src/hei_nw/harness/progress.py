@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from tqdm import tqdm
 
+from hei_nw.eval import ItemResult
+
 
 class Progress:
     """Counts finished items; silent when ``quiet`` (the counts are kept anyway)."""
@@ -22,10 +24,10 @@ class Progress:
         self.em_total = 0.0
         self.contains_total = 0.0
 
-    def update(self, item: dict[str, Any]) -> None:
+    def update(self, item: ItemResult) -> None:
         self.done += 1
-        self.em_total += float(item["em"])
-        self.contains_total += float(item["contains"])
+        self.em_total += item.scores["em"]
+        self.contains_total += item.scores["contains"]
         if self.bar is not None:
             self.bar.set_postfix(
                 em=f"{self.em_total / self.done:.2f}",
@@ -45,7 +47,7 @@ def with_progress(
     description: str,
     total: int,
     quiet: bool,
-    run: Callable[[Callable[[dict[str, Any]], None]], Result],
+    run: Callable[[Callable[[ItemResult], None]], Result],
 ) -> Result:
     """``run(tick)`` with a progress bar that ``tick`` advances; the bar always closes."""
     progress = Progress(total, description, quiet)

@@ -11,11 +11,12 @@ footprint grows with the budget, which the reports set beside the other runs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hei_nw.datasets import Record, write_order
 from hei_nw.eval.prompts import build_prompt
+from hei_nw.eval.results import ItemResult
 from hei_nw.eval.runner import GenerationSettings, run_generation
 from hei_nw.metrics import ModelGeometry
 
@@ -72,12 +73,10 @@ def run_long_context(
     geometry: ModelGeometry,
     batch_size: int = 1,
     budget: int = DEFAULT_CONTEXT_BUDGET,
-) -> tuple[list[dict[str, Any]], RunContext]:
+) -> tuple[list[ItemResult], RunContext]:
     """Per-item predictions, scores and footprints with the run's notes in every
     prompt; each item says whether its target was still inside the window."""
     context = run_context(records, tokenizer, budget)
     prompts = [build_prompt(r["query"], context.text) for r in records]
     items = run_generation(model, tokenizer, records, prompts, settings, geometry, batch_size)
-    for item in items:
-        item["target_in_context"] = item["id"] in context.kept_ids
-    return items, context
+    return [replace(i, target_in_context=i.id in context.kept_ids) for i in items], context

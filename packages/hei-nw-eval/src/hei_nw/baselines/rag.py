@@ -9,11 +9,12 @@ every episode of the run, targets and distractors alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hei_nw.datasets import Record
 from hei_nw.eval.prompts import build_prompt
+from hei_nw.eval.results import ItemResult, Retrieval
 from hei_nw.eval.runner import GenerationSettings, run_generation
 from hei_nw.memory import Embedder, VectorIndex, normalize_rows
 from hei_nw.memory.minilm import MiniLMEmbedder
@@ -24,7 +25,7 @@ from hei_nw.metrics import ModelGeometry, recall_at_k
 class RagResult:
     """Per-item results (with the retrieved ids) and recall@k over the run."""
 
-    items: list[dict[str, Any]]
+    items: list[ItemResult]
     recall_at_k: float
     k: int
 
@@ -73,7 +74,8 @@ def run_rag(
     ]
     items = run_generation(model, tokenizer, records, prompts, settings, geometry, batch_size)
     hits = [recall_at_k(ids, r["id"], k) for r, ids in zip(records, retrieved, strict=True)]
-    for item, ids, hit in zip(items, retrieved, hits, strict=True):
-        item["retrieved"] = ids
-        item[f"recall_at_{k}"] = hit
+    items = [
+        replace(item, retrieval=Retrieval(ids=tuple(ids), hit=hit, k=k))
+        for item, ids, hit in zip(items, retrieved, hits, strict=True)
+    ]
     return RagResult(items=items, recall_at_k=sum(hits) / len(hits) if hits else 0.0, k=k)

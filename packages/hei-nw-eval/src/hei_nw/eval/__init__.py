@@ -28,6 +28,7 @@ from hei_nw.eval.report import (
     report_paths,
     write_reports,
 )
+from hei_nw.eval.results import ItemResult, Retrieval, as_rows
 from hei_nw.eval.runner import GenerationSettings, run_generation
 from hei_nw.eval.samples import ReportError, read_samples, samples_path
 from hei_nw.eval.scoring import aggregate, bin_by_lag, score
@@ -38,12 +39,15 @@ __all__ = [
     "SCHEMA_VERSION",
     "B1Run",
     "GenerationSettings",
+    "ItemResult",
     "OnItem",
     "RecallRun",
     "ReportError",
+    "Retrieval",
     "RunInputs",
     "StoreSettings",
     "aggregate",
+    "as_rows",
     "bin_by_lag",
     "build_prompt",
     "build_report",

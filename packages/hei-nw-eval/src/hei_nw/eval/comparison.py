@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hei_nw.eval.results import ItemResult
 from hei_nw.metrics import paired_bootstrap, wilson_interval
 
 
@@ -20,8 +21,8 @@ def _group_of(record: Mapping[str, Any]) -> str:
     return str(extra.get("asked") or extra.get("kind") or record.get("scenario", "all"))
 
 
-def _rate(items: Sequence[Mapping[str, Any]], metric: str = "em") -> dict[str, float | int]:
-    hits = sum(float(i[metric]) for i in items)
+def _rate(items: Sequence[ItemResult], metric: str = "em") -> dict[str, float | int]:
+    hits = sum(i.scores[metric] for i in items)
     low, high = wilson_interval(hits, len(items))
     return {
         "mean": hits / len(items) if items else 0.0,
@@ -33,7 +34,7 @@ def _rate(items: Sequence[Mapping[str, Any]], metric: str = "em") -> dict[str, f
 
 def memory_comparison(
     records: Sequence[Mapping[str, Any]],
-    runs: Mapping[str, Sequence[Mapping[str, Any]]],
+    runs: Mapping[str, Sequence[ItemResult]],
     memory_run: str,
     floor_run: str,
 ) -> dict[str, Any]:
@@ -50,11 +51,11 @@ def memory_comparison(
             raise ValueError(f"run {name!r} has {len(items)} items for {len(records)} records")
         table[name] = {
             "em": _rate(items),
-            "f1": sum(float(i["f1"]) for i in items) / len(items) if items else 0.0,
+            "f1": sum(i.scores["f1"] for i in items) / len(items) if items else 0.0,
             "by_group": {g: _rate([items[i] for i in idx]) for g, idx in sorted(groups.items())},
         }
     difference = paired_bootstrap(
-        [float(i["em"]) for i in runs[floor_run]], [float(i["em"]) for i in runs[memory_run]]
+        [i.scores["em"] for i in runs[floor_run]], [i.scores["em"] for i in runs[memory_run]]
     )
     return {
         "runs": table,

@@ -16,11 +16,12 @@ from typing import Any
 
 from hei_nw.datasets import Record
 from hei_nw.eval.prompts import build_prompt
+from hei_nw.eval.results import ItemResult
 from hei_nw.eval.runner import GenerationSettings, batches, run_generation
 from hei_nw.metrics import ModelGeometry
 from hei_nw.models import MemoryReader
 
-OnItem = Callable[[dict[str, Any]], None]
+OnItem = Callable[[ItemResult], None]
 """Called with each finished item (the app's progress bar)."""
 
 
@@ -41,7 +42,7 @@ def prompts_for(records: Sequence[Record], with_context: bool) -> list[str]:
     return [build_prompt(r["query"], r["context"] if with_context else None) for r in records]
 
 
-def run_b0(inputs: RunInputs, on_item: OnItem | None = None) -> list[dict[str, Any]]:
+def run_b0(inputs: RunInputs, on_item: OnItem | None = None) -> list[ItemResult]:
     """Base model only."""
     return run_generation(
         inputs.model,
@@ -57,8 +58,11 @@ def run_b0(inputs: RunInputs, on_item: OnItem | None = None) -> list[dict[str, A
 
 @dataclass(frozen=True)
 class B1Run:
-    items: list[dict[str, Any]]
-    floor_items: list[dict[str, Any]]
+    """A B1 run: its items, the paired floor's items (empty when unpaired), and
+    the summary the report records (reader layout, latency, pair fields)."""
+
+    items: list[ItemResult]
+    floor_items: list[ItemResult]
     summary: dict[str, Any]
 
 
@@ -76,8 +80,8 @@ def run_b1(
     per-item predictions and latencies.
     """
     prompts = prompts_for(inputs.records, with_context=False)
-    b1_items: list[dict[str, Any]] = []
-    b0_items: list[dict[str, Any]] = []
+    b1_items: list[ItemResult] = []
+    b0_items: list[ItemResult] = []
     for turn, chunk in enumerate(batches(len(inputs.records), inputs.batch_size)):
         records = [inputs.records[i] for i in chunk]
         chunk_prompts = [prompts[i] for i in chunk]
@@ -98,7 +102,7 @@ def run_b1(
         "memory_layer": reader.config.memory_layer,
         "copy_head": reader.config.copy,
         "mean_memory_tokens": _mean([len(m) for m in memories]),
-        "b1_latency_median_s": _median([i["latency_s"] for i in b1_items]),
+        "b1_latency_median_s": _median([i.latency_s for i in b1_items]),
     }
     if pair_with_b0:
         summary.update(pair_summary(b0_items, b1_items))
@@ -111,7 +115,7 @@ def _generate(
     prompts: Sequence[str],
     reader: MemoryReader | None = None,
     memories: Sequence[Sequence[int]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ItemResult]:
     """One timed batch of generations (the whole chunk in one generate call)."""
     return run_generation(
         inputs.model,
@@ -134,26 +138,19 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def pair_summary(
-    b0_items: Sequence[dict[str, Any]], b1_items: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
+def pair_summary(b0_items: Sequence[ItemResult], b1_items: Sequence[ItemResult]) -> dict[str, Any]:
     """Paired latency overhead and prediction equality of B1 against B0.
 
     With no items the overhead is 0 s, the ratio 1 and the predictions
     (vacuously) identical, so the fields are never null.
     """
-    diffs = [b1["latency_s"] - b0["latency_s"] for b0, b1 in zip(b0_items, b1_items, strict=True)]
-    ratios = [
-        b1["latency_s"] / b0["latency_s"]
-        for b0, b1 in zip(b0_items, b1_items, strict=True)
-        if b0["latency_s"] > 0
-    ]
-    mismatches = sum(
-        b0["prediction"] != b1["prediction"] for b0, b1 in zip(b0_items, b1_items, strict=True)
-    )
+    pairs = list(zip(b0_items, b1_items, strict=True))
+    diffs = [b1.latency_s - b0.latency_s for b0, b1 in pairs]
+    ratios = [b1.latency_s / b0.latency_s for b0, b1 in pairs if b0.latency_s > 0]
+    mismatches = sum(b0.prediction != b1.prediction for b0, b1 in pairs)
     return {
         "paired_items": len(diffs),
-        "b0_latency_median_s": _median([i["latency_s"] for i in b0_items]),
+        "b0_latency_median_s": _median([i.latency_s for i in b0_items]),
         "adapter_latency_overhead_s": _median(diffs),
         "b1_b0_latency_ratio": _median(ratios) if ratios else 1.0,
         "predictions_identical_to_b0": mismatches == 0,

@@ -19,6 +19,7 @@ from hei_nw.datasets import DEFAULT_LAG_BINS
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.comparison import render_comparison
 from hei_nw.eval.provenance import versions
+from hei_nw.eval.results import ItemResult, as_rows
 from hei_nw.eval.samples import MAIN_RUN, ReportError, read_samples, samples_path, write_samples
 from hei_nw.eval.scoring import aggregate, bin_by_lag
 from hei_nw.metrics import ATTENTION_FLOPS_FORMULA, KV_BYTES_FORMULA, METRICS, latency_summary
@@ -51,15 +52,18 @@ def build_report(
     scenario: str,
     mode: str,
     config: Mapping[str, Any],
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[ItemResult],
     summary: Mapping[str, Any] | None = None,
-    baselines: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    baselines: Mapping[str, Sequence[ItemResult]] | None = None,
     lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
     comparison: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble the report for one run; ``baselines`` maps a baseline name to its items;
-    ``comparison`` is a memory run beside its floor and reference (B1)."""
-    baselines, same_as_b0 = _fold_copies_of_b0(mode, items, baselines or {})
+    ``comparison`` is a memory run beside its floor and reference (B1). The
+    report holds items as the samples file's flat rows."""
+    rows = as_rows(items)
+    baseline_rows = {name: as_rows(b_items) for name, b_items in (baselines or {}).items()}
+    folded, same_as_b0 = _fold_copies_of_b0(mode, rows, baseline_rows)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "hei-nw-metrics",
@@ -67,25 +71,25 @@ def build_report(
         "mode": mode,
         "config": dict(config),
         "versions": versions(),
-        "n_items": len(items),
-        "metrics": aggregate(items),
-        "latency_s": latency_summary([float(item["latency_s"]) for item in items]),
-        "lag_bins": bin_by_lag(items, lag_bins),
+        "n_items": len(rows),
+        "metrics": aggregate(rows),
+        "latency_s": latency_summary([float(item["latency_s"]) for item in rows]),
+        "lag_bins": bin_by_lag(rows, lag_bins),
         "compute": {
             "formulas": {
                 "attention_flops": ATTENTION_FLOPS_FORMULA,
                 "kv_cache_bytes": KV_BYTES_FORMULA,
             },
-            "no_memory": summarise_compute(items),
-            **{name: summarise_compute(b_items) for name, b_items in baselines.items()},
+            "no_memory": summarise_compute(rows),
+            **{name: summarise_compute(b_items) for name, b_items in folded.items()},
         },
         "baselines": {
             name: {"metrics": aggregate(b_items), "items": list(b_items)}
-            for name, b_items in baselines.items()
+            for name, b_items in folded.items()
         },
         "baselines_identical_to_b0": same_as_b0,
         "summary": dict(summary or {}),
-        "items": list(items),
+        "items": rows,
     }
     if comparison is not None:
         report["comparison"] = dict(comparison)

@@ -8,6 +8,7 @@ from typing import Any
 
 from hei_nw.datasets import Record
 from hei_nw.eval.prompts import prompt_hash
+from hei_nw.eval.results import ItemResult
 from hei_nw.eval.scoring import score
 from hei_nw.metrics import ModelGeometry, timed
 from hei_nw.models import Generation, MemoryReader, generate_batch
@@ -46,25 +47,31 @@ def batches(n: int, size: int) -> Iterator[range]:
 
 
 def item_result(
-    record: Record, prompt: str, generation: Generation, latency_s: float, geometry: ModelGeometry
-) -> dict[str, Any]:
-    """The per-item record written to reports."""
-    return {
-        "id": record["id"],
-        "prompt_hash": prompt_hash(prompt),
-        "prompt": prompt,
-        "prediction": generation["text"],
-        "expected": record["expected"],
-        **score(generation["text"], record["expected"]),
-        "latency_s": latency_s,
-        "prompt_tokens": generation["prompt_tokens"],
-        "generated_tokens": generation["generated_tokens"],
-        "finish_reason": generation["finish_reason"],
-        "lag": record["lag"],
-        "compute": geometry.footprint(
-            generation["prompt_tokens"], generation["generated_tokens"]
-        ).as_dict(),
-    }
+    record: Record,
+    prompt: str,
+    generation: Generation,
+    latency_s: float,
+    geometry: ModelGeometry,
+    memory: Sequence[int] | None = None,
+    tokenizer: Any = None,
+) -> ItemResult:
+    """One item's result; ``memory`` (decoded with ``tokenizer``) where memory was read."""
+    return ItemResult(
+        id=record["id"],
+        prompt=prompt,
+        prompt_hash=prompt_hash(prompt),
+        prediction=generation["text"],
+        expected=record["expected"],
+        scores=score(generation["text"], record["expected"]),
+        latency_s=latency_s,
+        prompt_tokens=generation["prompt_tokens"],
+        generated_tokens=generation["generated_tokens"],
+        finish_reason=generation["finish_reason"],
+        lag=record["lag"],
+        compute=geometry.footprint(generation["prompt_tokens"], generation["generated_tokens"]),
+        memory_token_ids=None if memory is None else tuple(memory),
+        memory_text=None if memory is None else tokenizer.decode(list(memory)),
+    )
 
 
 def run_generation(
@@ -75,11 +82,11 @@ def run_generation(
     settings: GenerationSettings,
     geometry: ModelGeometry,
     batch_size: int = 1,
-    on_item: Callable[[dict[str, Any]], None] | None = None,
+    on_item: Callable[[ItemResult], None] | None = None,
     *,
     reader: MemoryReader | None = None,
     memories: Sequence[Sequence[int]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ItemResult]:
     """Generate for every prompt in batches; each item's latency is its batch's
     wall time divided by the batch size. ``on_item`` sees each finished item.
 
@@ -91,7 +98,7 @@ def run_generation(
         raise ValueError("pass reader and memories together, or neither")
     if memories is not None and len(memories) != len(records):
         raise ValueError(f"{len(memories)} memories for {len(records)} records")
-    results: list[dict[str, Any]] = []
+    results: list[ItemResult] = []
     for chunk in batches(len(records), batch_size):
         chunk_prompts = [prompts[i] for i in chunk]
         with timed() as timer:
@@ -110,11 +117,14 @@ def run_generation(
             )
         for i, generation in zip(chunk, generations, strict=True):
             item = item_result(
-                records[i], prompts[i], generation, timer.elapsed_s / len(chunk), geometry
+                records[i],
+                prompts[i],
+                generation,
+                timer.elapsed_s / len(chunk),
+                geometry,
+                memory=None if memories is None else memories[i],
+                tokenizer=tokenizer,
             )
-            if memories is not None:
-                item["memory_token_ids"] = list(memories[i])
-                item["memory_text"] = tokenizer.decode(memories[i])
             results.append(item)
             if on_item is not None:
                 on_item(item)
