@@ -206,3 +206,9 @@ def test_dirty_flag_sees_edits_anywhere_in_the_repository(tmp_path: Path) -> Non
     assert git_state(inside)["dirty"] is False  # what runs write does not count
     (repo / "top.py").write_text("x = 2\n")
     assert git_state(inside)["dirty"] is True  # an edit outside the package folder does
+
+
+def test_provenance_taken_at_the_start_is_what_the_report_records() -> None:
+    start = {"git": {"commit": "a" * 40, "dirty": False}, "torch": "x"}
+    data = build_report(scenario="A", mode="B0", config={}, items=ITEMS, provenance=start)
+    assert data["versions"] == start

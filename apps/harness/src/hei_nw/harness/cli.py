@@ -36,6 +36,7 @@ from hei_nw.eval import (
     run_b1,
     store_memories,
     template_hash,
+    versions,
     write_reports,
 )
 from hei_nw.harness.compare import main as compare_main
@@ -101,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path], dict[str, Any]]:
     """Load, generate, score and write the two reports; returns their paths and the report."""
+    provenance = versions()  # the code and libraries as the run starts
     set_seed(args.seed)
     options = (
         {"confounders_ratio": float(args.negatives)}
@@ -176,6 +178,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         summary=summary,
         baselines=baselines,
         comparison=comparison,
+        provenance=provenance,
     )
     return write_reports(report, args.outdir or DEFAULT_OUTDIRS[args.mode]), report
 

@@ -57,9 +57,12 @@ def build_report(
     baselines: Mapping[str, Sequence[ItemResult]] | None = None,
     lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
     comparison: Mapping[str, Any] | None = None,
+    provenance: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble the report for one run; ``baselines`` maps a baseline name to its items;
-    ``comparison`` is a memory run beside its floor and reference (B1). The
+    ``comparison`` is a memory run beside its floor and reference (B1);
+    ``provenance`` is :func:`versions` taken when the run started (default: now),
+    so code edited during a long run is not recorded as the code that ran. The
     report holds items as the samples file's flat rows."""
     rows = as_rows(items)
     baseline_rows = {name: as_rows(b_items) for name, b_items in (baselines or {}).items()}
@@ -70,7 +73,7 @@ def build_report(
         "scenario": scenario,
         "mode": mode,
         "config": dict(config),
-        "versions": versions(),
+        "versions": dict(provenance) if provenance is not None else versions(),
         "n_items": len(rows),
         "metrics": aggregate(rows),
         "latency_s": latency_summary([float(item["latency_s"]) for item in rows]),

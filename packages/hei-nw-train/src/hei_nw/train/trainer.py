@@ -123,6 +123,9 @@ def train(
     source = SOURCES[config.task]
     held_out = source(base.tokenizer, "test", config.seed + HELD_OUT_SEED_OFFSET, 0, config.eval_n)
 
+    # The code that trains is the code at the start: edits made while a long run
+    # goes on must not be recorded as its provenance.
+    git = git_state()
     start, log = 0, list[dict[str, Any]]()
     if resume and (out / CHECKPOINT).exists():
         start, log = _load_checkpoint(out, reader, optimizer, scheduler, config)
@@ -192,7 +195,7 @@ def train(
             bar.close()
             return None
     bar.close()
-    return _finish(config, base, reader, held_out, floor, log, out)
+    return _finish(config, base, reader, held_out, floor, log, out, git)
 
 
 def _finish(
@@ -203,6 +206,7 @@ def _finish(
     floor: float,
     log: list[dict[str, Any]],
     out: Path,
+    git: dict[str, Any],
 ) -> TrainResult:
     last = log[-1] if log else {}
     if "held_out_em" in last:  # the last step was just evaluated: do not generate twice
@@ -212,8 +216,8 @@ def _finish(
     record: dict[str, Any] = {
         "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "config": config.as_dict(),
-        "git": git_state(),
-        "versions": versions(),
+        "git": git,
+        "versions": {**versions(), "git": git},
         "data": {
             "task": config.task,
             "train_split": "train",
