@@ -181,6 +181,7 @@ def main() -> None:
         parser.error("use at least 15 rounds")
     warnings.filterwarnings("ignore", message="the episodic adapter's gate is 0")
     torch.manual_seed(0)
+    git = git_state()  # the code as the benchmark starts, not as it ends
     wanted = args.models.split(",")
     results = []
     if "smollm2" in wanted:
@@ -208,7 +209,7 @@ def main() -> None:
         )
     data = {
         "machine": machine(),
-        "git": git_state(),
+        "git": git,
         "rounds": args.rounds,
         "new_tokens": args.new_tokens,
         "memory_tokens": MEMORY_TOKENS,

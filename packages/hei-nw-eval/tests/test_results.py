@@ -42,7 +42,7 @@ def test_optional_fields_appear_once_set() -> None:
         memory_text="ab",
         target_in_context=False,
         retrieval=Retrieval(ids=("A-3", "A-0"), hit=1.0, k=2),
-        recall={"rank": 2},
+        store_recall={"rank": 2},
     ).as_row()
     assert (row["memory_token_ids"], row["memory_text"]) == ([5, 6], "ab")
     assert row["target_in_context"] is False

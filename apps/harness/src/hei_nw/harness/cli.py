@@ -152,7 +152,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         items, summary = b1.items, {**identity, **summary, **b1.summary}
         if args.memory == "store":
             items = [
-                replace(item, recall=recalled)
+                replace(item, store_recall=recalled)
                 for item, recalled in zip(items, recall_items, strict=True)
             ]
         reference = with_progress(

@@ -53,7 +53,8 @@ class ItemResult:
     target_in_context: bool | None = None
     """Long-context baseline: did the item's episode fit in the prompt's budget?"""
     retrieval: Retrieval | None = None
-    recall: dict[str, Any] | None = None
+    """RAG baseline: what its retriever put in the prompt."""
+    store_recall: dict[str, Any] | None = None
     """Episodic store: the recall record of the item's cue (ranks, hits, latency)."""
 
     def as_row(self) -> dict[str, Any]:
@@ -80,8 +81,8 @@ class ItemResult:
         if self.retrieval is not None:
             row["retrieved"] = list(self.retrieval.ids)
             row[f"recall_at_{self.retrieval.k}"] = self.retrieval.hit
-        if self.recall is not None:
-            row["retrieval"] = self.recall
+        if self.store_recall is not None:
+            row["retrieval"] = self.store_recall
         return row
 
 
