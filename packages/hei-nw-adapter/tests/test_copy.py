@@ -115,3 +115,73 @@ def test_gate_stays_fp32_when_cast() -> None:
 def test_bad_arguments_raise(kwargs: dict[str, int], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         CopyHead(kwargs["hidden_size"], kwargs["key_size"], stop_token_id=kwargs["stop_token_id"])
+
+
+def cue_head(episode: float, token: float) -> CopyHead:
+    torch.manual_seed(0)
+    head = CopyHead(HIDDEN, key_size=8, stop_token_id=STOP, cue_match=True)
+    with torch.no_grad():
+        head.gate.fill_(1.0)
+        assert head.cue_episode_weight is not None and head.cue_token_weight is not None
+        head.cue_episode_weight.fill_(episode)
+        head.cue_token_weight.fill_(token)
+    return head
+
+
+# Two episodes of four tokens: the question names two tokens of the second (21, 22)
+# and one of the first (11).
+EPISODES = torch.tensor([[10, 11, 12, 13, 20, 21, 22, 23]])
+ENDS = torch.tensor([[3, 3, 3, 3, 7, 7, 7, 7]])
+IN_CUE = torch.isin(EPISODES, torch.tensor([11, 21, 22]))
+
+
+def cue_memory(head: CopyHead) -> CopyMemory:
+    torch.manual_seed(1)
+    states, embeddings = torch.randn(1, 8, HIDDEN), torch.randn(1, 8, HIDDEN)
+    mask = torch.ones(1, 8, dtype=torch.bool)
+    return head.prepare(states, embeddings, EPISODES, mask, ENDS, IN_CUE)
+
+
+def test_cue_match_moves_the_pointer_to_the_episode_the_question_names() -> None:
+    plain = cue_head(episode=0.0, token=0.0)
+    matched = cue_head(episode=2.0, token=0.0)
+    query = torch.randn(1, 1, HIDDEN)
+    before = plain.pointer(query, cue_memory(plain))[0, 0]
+    after = matched.pointer(query, cue_memory(matched))[0, 0]
+    # The second episode shares one token more: the first episode's positions lose weight.
+    assert after[:4].sum() < before[:4].sum()
+    bias = cue_memory(matched).bias
+    assert bias is not None
+    assert torch.equal(bias[0], torch.tensor([-2.0] * 4 + [0.0] * 4 + [0.0]))
+
+
+def test_cue_match_token_weight_marks_question_tokens_only() -> None:
+    bias = cue_memory(cue_head(episode=0.0, token=-1.5)).bias
+    assert bias is not None
+    assert torch.equal(bias[0, :-1], torch.where(IN_CUE[0], -1.5, 0.0))
+
+
+def test_cue_match_with_one_episode_and_zero_weights_changes_nothing() -> None:
+    head = cue_head(episode=3.0, token=0.0)
+    one = torch.tensor([[10, 11, 12, 13]])
+    memory = head.prepare(
+        torch.randn(1, 4, HIDDEN),
+        torch.randn(1, 4, HIDDEN),
+        one,
+        torch.ones(1, 4, dtype=torch.bool),
+        torch.full((1, 4), 3),
+        torch.isin(one, torch.tensor([11])),
+    )
+    assert memory.bias is not None and torch.equal(memory.bias, torch.zeros(1, 5))
+
+
+def test_cue_match_needs_the_question() -> None:
+    head = cue_head(episode=1.0, token=1.0)
+    with pytest.raises(ValueError, match="in_cue"):
+        head.prepare(
+            torch.randn(1, 8, HIDDEN),
+            torch.randn(1, 8, HIDDEN),
+            EPISODES,
+            torch.ones(1, 8, dtype=torch.bool),
+            ENDS,
+        )

@@ -167,6 +167,9 @@ def test_c_queries_are_paraphrases_not_the_fact() -> None:
         if r["extra"]["kind"] == "editor"
     }
     assert len(editor_cues) == 3
+    # An editor fact's answer fills the trace's what-slot alone (not "editor Vim").
+    editors = [r for r in records if r["extra"]["kind"] == "editor"]
+    assert editors and all(r["trace"]["what"] == r["expected"] for r in editors)
 
 
 @pytest.mark.parametrize("split", ["classic", "test"])

@@ -154,6 +154,42 @@ def test_generate_reads_through_a_reader_for_batches_and_beams() -> None:
     assert hook_count(model) == 0
 
 
+def test_cue_match_reads_the_question_in_training_and_generation(tmp_path: Path) -> None:
+    model, tokenizer = tiny_model("llama"), shared_tokenizer()
+    reader = build_memory_reader(
+        model, (), copy=True, copy_cue_match=True, trace_opener_ids=opener()
+    )
+    with torch.no_grad():
+        reader.copy_head.gate.fill_(1.0)  # type: ignore[union-attr]
+    ids, mask = batch()
+    mem = [memory(OTHER, TRACE)] * 2
+    cue = ids.tolist()
+    with pytest.raises(ValueError, match="cue_ids"):
+        forward_with_memory(model, reader, ids, mask, mem)
+    with torch.no_grad():
+        before = forward_with_memory(model, reader, ids, mask, mem, cue_ids=cue).logits
+        reader.copy_head.cue_episode_weight.fill_(4.0)  # type: ignore[union-attr]
+        after = forward_with_memory(model, reader, ids, mask, mem, cue_ids=cue).logits
+    assert not torch.equal(before, after)  # the question names TRACE's "red backpack"
+    reader.save_pretrained(tmp_path / "r")
+    loaded = MemoryReader.from_pretrained(tmp_path / "r", model)
+    assert loaded.config.copy_cue_match
+    with torch.no_grad():
+        again = forward_with_memory(model, loaded, ids, mask, mem, cue_ids=cue).logits
+    assert torch.equal(after, again)
+    beams = generate_batch(
+        ["Who left the red backpack?"],
+        max_new_tokens=3,
+        mem_tokens=mem[:1],
+        adapter=reader,
+        model=model,
+        tokenizer=tokenizer,
+        num_beams=2,
+        num_return_sequences=2,
+    )
+    assert len(beams) == 2 and hook_count(model) == 0
+
+
 def test_hooks_are_removed_after_an_exception() -> None:
     model = tiny_model("llama")
     ids, mask = batch()

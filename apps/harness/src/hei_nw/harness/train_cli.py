@@ -64,6 +64,12 @@ def build_train_parser() -> argparse.ArgumentParser:
         "--no-copy", action="store_true", help="train the plain reader (no copy head)"
     )
     parser.add_argument(
+        "--cue-match",
+        choices=["on", "off"],
+        default=None,
+        help="let the copy head see which memory tokens the question names (preset: on)",
+    )
+    parser.add_argument(
         "--kl-weight",
         type=float,
         default=None,
@@ -78,6 +84,12 @@ def build_train_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="seed of data and initialisation")
     parser.add_argument(
         "--device", default=None, help="cpu, cuda, ... (default: cuda if available)"
+    )
+    parser.add_argument(
+        "--mixed-precision",
+        choices=["bf16", "no"],
+        default=None,
+        help="autocast on a GPU (never on CPU); 'no' trains in fp32 like the CPU",
     )
     parser.add_argument(
         "--resume", action="store_true", help="continue from the folder's checkpoint"
@@ -110,6 +122,8 @@ def train_main(argv: Sequence[str]) -> int:
         copy_query_layer=args.copy_layer,
         copy_context_layer=args.copy_context_layer,
         copy=False if args.no_copy else None,
+        copy_cue_match=None if args.cue_match is None else args.cue_match == "on",
+        mixed_precision=args.mixed_precision,
         eval_every=args.eval_every,
         eval_n=args.eval_n,
         seed=args.seed,

@@ -20,6 +20,14 @@ the question); each memory position ``j`` is keyed by
 One more learned key, ``stop_key``, points at the end-of-answer token instead of
 a memory position: "copy from memory, or stop".
 
+Optionally (``cue_match=True``) the pointer also sees which memory tokens occur
+in the question, by token id: each episode's score rises with how many of its
+tokens the question names (relative to the best-matching episode, so one
+episode alone is never moved), and a token the question itself contains can be
+made less likely to be copied (answers are rarely words of the question). Both
+are learned scalars starting at 0. Identity features generalise to names never
+seen in training, where learned summaries of an episode blur similar traces.
+
 The pointer's distribution ``q`` is mixed into the model's ``p`` as in
 pointer-generator networks, ``(1 - s) p + s q``, with a learned per-position
 switch ``s`` scaled by ``tanh(gate)``. The gate starts at 0, so a fresh head
@@ -48,12 +56,14 @@ class CopyMemory:
 
     ``keys`` ``(B_m, k + 1, d_k)`` (the last row is the stop key), ``targets``
     ``(B_m, k + 1)`` the token id each key emits, ``mask`` ``(B_m, k + 1)`` bool,
-    True = may be pointed at.
+    True = may be pointed at; ``bias`` ``(B_m, k + 1)`` is added to the pointer's
+    scores (the cue match; None = no bias).
     """
 
     keys: Tensor
     targets: Tensor
     mask: Tensor
+    bias: Tensor | None = None
 
     @property
     def batch_size(self) -> int:
@@ -67,6 +77,7 @@ class CopyMemory:
             keys=self.keys.repeat_interleave(repeats, dim=0),
             targets=self.targets.repeat_interleave(repeats, dim=0),
             mask=self.mask.repeat_interleave(repeats, dim=0),
+            bias=None if self.bias is None else self.bias.repeat_interleave(repeats, dim=0),
         )
 
 
@@ -88,6 +99,7 @@ class CopyHead(Fp32Gated):
         *,
         stop_token_id: int,
         context: bool = False,
+        cue_match: bool = False,
     ) -> None:
         super().__init__()
         if hidden_size <= 0 or key_size <= 0:
@@ -110,6 +122,11 @@ class CopyHead(Fp32Gated):
         # what the question asks for than the shallow block that matches tokens.
         self.context_norm = nn.LayerNorm(hidden_size) if context else None
         self.context_proj = nn.Linear(hidden_size, key_size, bias=False) if context else None
+        # Cue match: weights of "this episode shares tokens with the question" and
+        # "this token is in the question"; 0 = no effect until trained.
+        self.cue_match = cue_match
+        self.cue_episode_weight = nn.Parameter(torch.zeros(1)) if cue_match else None
+        self.cue_token_weight = nn.Parameter(torch.zeros(1)) if cue_match else None
         # Per-position wish to copy (the pointer-generator switch); starts at 1/2.
         self.switch_proj = nn.Linear(hidden_size, 1)
         nn.init.zeros_(self.switch_proj.weight)
@@ -123,13 +140,15 @@ class CopyHead(Fp32Gated):
         token_ids: Tensor,
         mask: Tensor,
         segment_end: Tensor,
+        in_cue: Tensor | None = None,
     ) -> CopyMemory:
         """Key every memory position once.
 
         ``states`` ``(B_m, k, d)`` memory hidden states at the key block,
         ``embeddings`` ``(B_m, k, d)`` the memory tokens' input embeddings,
         ``token_ids``/``mask`` ``(B_m, k)``, ``segment_end`` ``(B_m, k)`` the index
-        of the last token of each position's episode.
+        of the last token of each position's episode, ``in_cue`` ``(B_m, k)`` bool:
+        the token occurs in the question (required when built with ``cue_match``).
         """
         B_m = states.shape[0]
         normed = self.memory_norm(states)  # (B_m, k, d)
@@ -148,11 +167,28 @@ class CopyHead(Fp32Gated):
             (B_m, 1), self.stop_token_id, dtype=token_ids.dtype, device=token_ids.device
         )
         any_memory = mask.any(dim=1, keepdim=True)
+        bias = None
+        if self.cue_match:
+            if in_cue is None:
+                raise ValueError("this copy head matches memory against the question: pass in_cue")
+            bias = self._cue_bias(in_cue & mask, segment_end, mask).to(keys.dtype)
+            bias = torch.cat([bias, torch.zeros_like(bias[:, :1])], dim=1)  # stop key: none
         return CopyMemory(
             keys=torch.cat([keys, stop], dim=1),  # (B_m, k + 1, d_k)
             targets=torch.cat([token_ids, stop_target], dim=1),
             mask=torch.cat([pointable, any_memory], dim=1),
+            bias=bias,
         )
+
+    def _cue_bias(self, in_cue: Tensor, segment_end: Tensor, mask: Tensor) -> Tensor:
+        """Pointer bias ``(B_m, k)`` from token identity shared with the question."""
+        assert self.cue_episode_weight is not None and self.cue_token_weight is not None
+        hits = in_cue.float()  # (B_m, k)
+        same_episode = segment_end[:, :, None] == segment_end[:, None, :]  # (B_m, k, k)
+        shared = (same_episode.float() @ hits[..., None]).squeeze(-1)  # (B_m, k) per episode
+        best = shared.masked_fill(~mask, 0.0).amax(dim=1, keepdim=True)
+        episode = self.cue_episode_weight * (shared - best)  # 0 for the best-matching episode
+        return episode + self.cue_token_weight * hits
 
     def pointer(self, queries: Tensor, memory: CopyMemory, context: Tensor | None = None) -> Tensor:
         """Attention of each query ``(B, T, d)`` over memory positions: ``(B, T, k + 1)``.
@@ -167,6 +203,8 @@ class CopyHead(Fp32Gated):
             q = q + self.context_proj(self.context_norm(context))
         scores = q @ memory.keys.to(q.dtype).expand(q.shape[0], -1, -1).transpose(1, 2)
         scores = scores / math.sqrt(self.key_size)  # (B, T, k + 1)
+        if memory.bias is not None:
+            scores = scores + memory.bias.to(scores.dtype).expand(q.shape[0], -1)[:, None, :]
         mask = memory.mask.expand(q.shape[0], -1)[:, None, :]
         scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
         return torch.softmax(scores, dim=-1)
@@ -213,5 +251,5 @@ class CopyHead(Fp32Gated):
     def extra_repr(self) -> str:
         return (
             f"hidden_size={self.hidden_size}, key_size={self.key_size}, "
-            f"stop_token_id={self.stop_token_id}"
+            f"stop_token_id={self.stop_token_id}, cue_match={self.cue_match}"
         )

@@ -43,7 +43,9 @@ def _editor(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:
         f"What editor should you open {subject}'s code in?",
         f"{subject}'s preferred editor?",
     )
-    return fact, rng.choice(cues), editor, make_trace(who=subject, what=f"editor {editor}")
+    # The editor fills the slot alone: with ``what: editor Vim`` (the answer mid-slot,
+    # as in scenario B's old layout) the reader copied the subject's name instead.
+    return fact, rng.choice(cues), editor, make_trace(who=subject, what=editor)
 
 
 def _office(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:

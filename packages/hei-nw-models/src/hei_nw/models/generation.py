@@ -105,7 +105,7 @@ def generate_batch(
         warn_if_gates_closed(reader)
         with torch.no_grad():
             memory = prepare_reader_memory(
-                model, reader, [r or [pad_id] for r in memory_rows], pad_id
+                model, reader, [r or [pad_id] for r in memory_rows], pad_id, cue_ids=encoded
             )
         memory = drop_empty_rows(memory, [bool(r) for r in memory_rows])
         reading = reader_attached(model, reader, memory)  # type: ignore[assignment]

@@ -57,6 +57,7 @@ class MemoryReader(nn.Module):
                 config.copy_key_size,
                 stop_token_id=config.stop_token_id,
                 context=config.copy_context_layer is not None,
+                cue_match=config.copy_cue_match,
             )
 
     def adapter_at(self, layer: int) -> EpisodicAdapter:

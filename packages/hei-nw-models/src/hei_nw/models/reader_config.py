@@ -32,7 +32,9 @@ class ReaderConfig:
     each adapter reads the states at its own block). The copy head keys memory
     with states at ``copy_key_layer`` and queries with the running text's states
     at ``copy_query_layer``; ``trace_opener_ids`` are the token ids that open
-    each packed episode (its summary key needs to know where episodes end).
+    each packed episode (its summary key needs to know where episodes end);
+    ``copy_cue_match`` lets the pointer see which memory tokens the question
+    contains (the reader then needs the question's token ids on every call).
     """
 
     hidden_size: int
@@ -46,6 +48,7 @@ class ReaderConfig:
     copy_query_layer: int | None = None
     copy_context_layer: int | None = None
     copy_key_size: int = 128
+    copy_cue_match: bool = False
     stop_token_id: int | None = None
     trace_opener_ids: tuple[int, ...] = ()
     dtype: str = "float32"

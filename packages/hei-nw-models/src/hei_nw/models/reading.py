@@ -100,13 +100,30 @@ def segment_ends(ids: Tensor, mask: Tensor, opener: Sequence[int]) -> Tensor:
     return ends.to(ids.device)
 
 
+def in_cue(ids: Tensor, cue_ids: Sequence[Sequence[int]]) -> Tensor:
+    """``(B, k)`` bool: memory token ``ids[b, j]`` occurs in row ``b``'s cue (question) ids."""
+    if len(cue_ids) != ids.shape[0]:
+        raise ValueError(f"cue_ids has {len(cue_ids)} rows for {ids.shape[0]} memory rows")
+    rows = [
+        torch.isin(ids[b], torch.tensor(list(cue), dtype=ids.dtype, device=ids.device))
+        for b, cue in enumerate(cue_ids)
+    ]
+    return torch.stack(rows)
+
+
 def prepare_reader_memory(
-    model: nn.Module, reader: MemoryReader, memory_ids: Sequence[Sequence[int]], pad_id: int
+    model: nn.Module,
+    reader: MemoryReader,
+    memory_ids: Sequence[Sequence[int]],
+    pad_id: int,
+    cue_ids: Sequence[Sequence[int]] | None = None,
 ) -> ReaderMemory:
     """Run the base over the memory once and project it for every part of ``reader``.
 
     Projections carry gradients when grad is enabled (training) and not under
-    ``torch.no_grad`` (generation).
+    ``torch.no_grad`` (generation). ``cue_ids``, one row of question token ids
+    per memory row, are needed by a copy head with cue match (and only there):
+    pass the prompt's ids, never the answer's.
     """
     device = next(model.parameters()).device
     ids, mask = pad_memory(memory_ids, pad_id, device)
@@ -126,8 +143,13 @@ def prepare_reader_memory(
         with torch.no_grad():
             embeddings = host.get_input_embeddings()(ids)
         ends = segment_ends(ids, mask, reader.config.trace_opener_ids)
+        matched = None
+        if reader.config.copy_cue_match:
+            if cue_ids is None:
+                raise ValueError("this reader matches memory against the question: pass cue_ids")
+            matched = in_cue(ids, cue_ids)
         copy = reader.copy_head.prepare(
-            states[key_layer].to(dtype), embeddings.to(dtype), ids, mask, ends
+            states[key_layer].to(dtype), embeddings.to(dtype), ids, mask, ends, matched
         )
     return ReaderMemory(adapters=adapters, copy=copy)
 
@@ -214,20 +236,23 @@ def forward_with_memory(
     attention_mask: Tensor,
     mem_tokens: Sequence[Sequence[int]] | None,
     pad_id: int = 0,
+    cue_ids: Sequence[Sequence[int]] | None = None,
     **kwargs: Any,
 ) -> Any:
     """The model's output (``.logits``) with ``reader`` reading ``mem_tokens``.
 
     Gradients reach every reader parameter; the base's own forward over the
     memory is no-grad. ``mem_tokens`` None, or every row empty, is exactly the
-    base model's forward. Extra ``kwargs`` go to the model (e.g. ``logits_to_keep``).
+    base model's forward. ``cue_ids``: the question's ids per row, for a reader
+    with cue match (in training: the prompt without the answer). Extra
+    ``kwargs`` go to the model (e.g. ``logits_to_keep``).
     """
     rows = [list(r) for r in mem_tokens] if mem_tokens is not None else []
     if not any(rows):
         return model(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
     if len(rows) != input_ids.shape[0]:
         raise ValueError(f"mem_tokens has {len(rows)} rows for a batch of {input_ids.shape[0]}")
-    memory = prepare_reader_memory(model, reader, [r or [pad_id] for r in rows], pad_id)
+    memory = prepare_reader_memory(model, reader, [r or [pad_id] for r in rows], pad_id, cue_ids)
     memory = drop_empty_rows(memory, [bool(r) for r in rows])
     with reader_attached(model, reader, memory):
         return model(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
@@ -252,6 +277,9 @@ def drop_empty_rows(memory: ReaderMemory, has_memory: list[bool]) -> ReaderMemor
     copy = memory.copy
     if copy is not None:
         copy = CopyMemory(
-            copy.keys, copy.targets, masked(copy.mask, copy.mask.shape[1]).to(copy.keys.device)
+            copy.keys,
+            copy.targets,
+            masked(copy.mask, copy.mask.shape[1]).to(copy.keys.device),
+            copy.bias,
         )
     return ReaderMemory(adapters=adapters, copy=copy)

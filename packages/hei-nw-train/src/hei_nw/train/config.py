@@ -27,6 +27,8 @@ class TrainConfig:
     copy_key_layer: int | None = None
     copy_query_layer: int | None = None
     copy_context_layer: int | None = None
+    # Let the pointer see which memory tokens the question names (by token id).
+    copy_cue_match: bool = False
     # Optimisation: AdamW; gates get their own group (no decay, 10x the rate) so a
     # closed gate opens within the first hundred steps.
     steps: int = 600
@@ -46,6 +48,7 @@ class TrainConfig:
     eval_n: int = 64
     checkpoint_every: int = 50
     device: str | None = None
+    mixed_precision: str = "bf16"  # autocast on GPUs only; "no" = fp32 everywhere
     tiny_model: bool = False  # the smoke preset's seeded random model (no weights needed)
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -52,9 +52,15 @@ class TrainResult:
     held_out: dict[str, Any]
 
 
+def _is_gate_like(name: str) -> bool:
+    """Gates and the cue-match weights: scalars that scale a whole signal, so they
+    must move by O(1) within a few hundred steps (own group: gate rate, no decay)."""
+    return name.endswith("gate") or name.split(".")[-1].startswith("cue_")
+
+
 def _optimizer(reader: MemoryReader, config: TrainConfig) -> torch.optim.AdamW:
-    gates = [p for n, p in reader.named_parameters() if n.endswith("gate")]
-    others = [p for n, p in reader.named_parameters() if not n.endswith("gate")]
+    gates = [p for n, p in reader.named_parameters() if _is_gate_like(n)]
+    others = [p for n, p in reader.named_parameters() if not _is_gate_like(n)]
     return torch.optim.AdamW(
         [
             {"params": others, "lr": config.lr, "weight_decay": config.weight_decay},
@@ -85,6 +91,7 @@ def _build_reader(config: TrainConfig, base: LoadedBase) -> MemoryReader:
         copy_key_layer=config.copy_key_layer,
         copy_query_layer=config.copy_query_layer,
         copy_context_layer=config.copy_context_layer,
+        copy_cue_match=config.copy_cue_match,
         stop_token_id=base.stop_id,
         trace_opener_ids=tuple(opener),
         base_model=base.model_id,
@@ -114,7 +121,7 @@ def train(
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     cpu = config.device == "cpu" or (config.device is None and not torch.cuda.is_available())
-    accelerator = Accelerator(cpu=cpu, mixed_precision="no" if cpu else "bf16")
+    accelerator = Accelerator(cpu=cpu, mixed_precision="no" if cpu else config.mixed_precision)
     set_seed(config.seed)
     base = load_base_for_training(config, accelerator.device)
     reader = _build_reader(config, base).to(accelerator.device)
@@ -151,6 +158,7 @@ def train(
                 batch.attention_mask.to(accelerator.device),
                 batch.memory,
                 base.pad_id,
+                cue_ids=[e.prompt_ids for e in examples],
                 logits_to_keep=batch.answer_window,
             )
             loss, accuracy = answer_loss(output.logits, batch)
