@@ -28,6 +28,17 @@ GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CONVERTED_NAME = "smollm2-135m-instruct-q4_1"
 _MARKER = "hei_nw_conversion.json"
 _CHECK_PROMPT = "The capital of France is"
+CONVERSION_VERSION = 2
+"""Bumped when the conversion changes; an older cached conversion is redone.
+2: special tokens are taken from the GGUF's own metadata (transformers 5.17 read
+the end-of-turn token as ``<|im_start|>``; a reader trained there never stopped
+on a machine whose tokenizer said ``<|im_end|>``)."""
+_SPECIAL_TOKENS = {
+    "bos_token": "bos",
+    "eos_token": "eos",
+    "pad_token": "padding",
+    "unk_token": "unknown",
+}
 
 
 class MissingDefaultModelError(RuntimeError):
@@ -80,7 +91,8 @@ def ensure_converted() -> Path:
     been checked to generate the same ids as the GGUF-loaded model.
     """
     target = converted_dir()
-    if read_conversion_record() is not None:
+    record = read_conversion_record()
+    if record is not None and record.get("version") == CONVERSION_VERSION:
         return target
     source = gguf_path()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -92,8 +104,9 @@ def ensure_converted() -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{CONVERTED_NAME}-") as tmp:
         staging = Path(tmp) / "model"
         _convert(source, staging)
-        if target.exists():  # a half-finished folder from an older layout, or a concurrent run
-            if read_conversion_record() is not None:
+        if target.exists():  # an older conversion, or a concurrent run's finished one
+            done = read_conversion_record()
+            if done is not None and done.get("version") == CONVERSION_VERSION:
                 return target
             shutil.rmtree(target)
         staging.rename(target)
@@ -106,6 +119,13 @@ def _convert(source: Path, out: Path) -> None:
 
     tokenizer = AutoTokenizer.from_pretrained(source.parent, gguf_file=source.name)
     model = AutoModelForCausalLM.from_pretrained(source.parent, gguf_file=source.name)
+    special = _gguf_special_tokens(source)
+    for attribute, token_id in special.items():
+        setattr(tokenizer, attribute, tokenizer.convert_ids_to_tokens(token_id))
+    for config in (model.config, model.generation_config):
+        config.bos_token_id = special["bos_token"]
+        config.eos_token_id = special["eos_token"]
+        config.pad_token_id = special["pad_token"]
     # save_pretrained refuses a model that still looks GGUF-quantised; the
     # weights are already de-quantised fp32 tensors.
     model.hf_quantizer = None
@@ -122,12 +142,31 @@ def _convert(source: Path, out: Path) -> None:
     if not torch.equal(expected, actual):
         raise RuntimeError("converted SmolLM2 does not reproduce the GGUF model's greedy output")
     record = {
+        "version": CONVERSION_VERSION,
+        "special_token_ids": special,
         "source": source.name,
         "source_sha256": _sha256(source),
         "check_prompt": _CHECK_PROMPT,
         "check_ids": actual[0].tolist(),
     }
     (out / _MARKER).write_text(json.dumps(record, indent=2), encoding="utf-8")
+
+
+def _gguf_special_tokens(source: Path) -> dict[str, int]:
+    """``{"bos_token": id, ...}`` as the GGUF's tokenizer metadata states them."""
+    from gguf import GGUFReader
+
+    fields = GGUFReader(str(source)).fields
+    found = {}
+    for attribute, name in _SPECIAL_TOKENS.items():
+        field = fields.get(f"tokenizer.ggml.{name}_token_id")
+        if field is not None:
+            found[attribute] = int(field.parts[field.data[0]][0])
+    if "eos_token" not in found:
+        raise RuntimeError(f"{source.name} states no end-of-sequence token")
+    found.setdefault("bos_token", found["eos_token"])
+    found.setdefault("pad_token", found["eos_token"])
+    return found
 
 
 def _sha256(path: Path) -> str:
