@@ -27,6 +27,10 @@ def test_shipped_reader_matches_the_default_model(smollm2: LoadedModel) -> None:
     reader = load_memory_reader(smollm2.model)
     assert reader.config.copy
     assert reader.config.base_revision == smollm2.revision
+    # Answers must end on the token generation stops at: <|im_end|>, as the GGUF states
+    # (a conversion that read <|im_start|> as EOS once produced a reader that never stopped).
+    assert reader.config.stop_token_id == smollm2.tokenizer.eos_token_id
+    assert smollm2.tokenizer.eos_token == "<|im_end|>"
     assert (shipped_reader_path() / "adapter_config.json").is_file()
 
 
@@ -46,4 +50,5 @@ def test_shipped_reader_answers_from_memory_alone(smollm2: LoadedModel) -> None:
         tokenizer=tokenizer,
     )
     assert [g["text"].strip() for g in read] == list(QUESTIONS.values())
+    assert [g["finish_reason"] for g in read] == ["eos", "eos"]
     assert not any(answer in g["text"] for g, answer in zip(floor, QUESTIONS.values(), strict=True))
