@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 for scenario in A B C D E; do
   extra=()
   [ "$scenario" = E ] && extra=(--baseline long-context)
-  uv run harness --mode B0 --scenario "$scenario" -n 64 --seed 7 --outdir reports/baseline "${extra[@]}" "$@"
+  uv run harness --mode B0 --scenario "$scenario" -n 64 --seed 7 --batch-size 16 \
+    --outdir reports/baseline "${extra[@]}" "$@"
 done

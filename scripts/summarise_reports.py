@@ -48,8 +48,9 @@ def b0_table(folder: Path) -> list[str]:
 
 def b1_table(folder: Path) -> list[str]:
     lines = [
-        "| scenario | n | identical to B0 | mismatches | overhead (s, median paired) | B1/B0 latency | adapter layer |",
-        "|---|---|---|---|---|---|---|",
+        "| scenario | n | identical to B0 | mismatches | overhead (s, median paired) | B1/B0 latency "
+        "| reader (blocks, copy head) | memory tokens (mean) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for path in sorted(folder.glob("*_B1_metrics.json")):
         report = load(path)
@@ -57,7 +58,8 @@ def b1_table(folder: Path) -> list[str]:
         lines.append(
             f"| {report['scenario']} | {report['n_items']} | {s['predictions_identical_to_b0']} | "
             f"{s['prediction_mismatches']} | {s['adapter_latency_overhead_s']:+.4f} | "
-            f"{s['b1_b0_latency_ratio']:.3f} | {s['adapter_layer_index']} |"
+            f"{s['b1_b0_latency_ratio']:.3f} | {s['reader']}: {s['read_layers']}, "
+            f"copy {'yes' if s['copy_head'] else 'no'} | {s['mean_memory_tokens']:.0f} |"
         )
     return lines
 
@@ -94,7 +96,7 @@ def main() -> None:
     print(
         "\n".join(
             [
-                "**B1, empty memory** (`bash scripts/run_b1_empty.sh`)",
+                "**B1, a fresh reader (every gate 0) reading each item's episode** (`bash scripts/run_b1_empty.sh`)",
                 "",
                 *b1_table(root / "m1-episodic-adapter"),
             ]

@@ -52,11 +52,26 @@ class TrainConfig:
     tiny_model: bool = False  # the smoke preset's seeded random model (no weights needed)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def reader_options(self) -> dict[str, Any]:
+        """The fields that shape the reader, as ``build_memory_reader`` takes them."""
+        return {name: getattr(self, name) for name in READER_FIELDS}
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["read_layers"] = None if self.read_layers is None else list(self.read_layers)
         return data
 
+
+READER_FIELDS = (
+    "read_layers",
+    "memory_layer",
+    "copy",
+    "copy_key_layer",
+    "copy_query_layer",
+    "copy_context_layer",
+    "copy_cue_match",
+)
+"""TrainConfig fields passed on to ``build_memory_reader`` (the rest steer training)."""
 
 PRESETS: dict[str, dict[str, Any]] = {
     # The shipped SmolLM2 reader: copy head over the A-E question forms.

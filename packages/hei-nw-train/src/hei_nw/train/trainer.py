@@ -85,13 +85,7 @@ def _build_reader(config: TrainConfig, base: LoadedBase) -> MemoryReader:
     opener = base.tokenizer("<episodic>", add_special_tokens=False)["input_ids"]
     reader = build_memory_reader(
         base.model,
-        read_layers=config.read_layers,
-        memory_layer=config.memory_layer,
-        copy=config.copy,
-        copy_key_layer=config.copy_key_layer,
-        copy_query_layer=config.copy_query_layer,
-        copy_context_layer=config.copy_context_layer,
-        copy_cue_match=config.copy_cue_match,
+        **config.reader_options(),
         stop_token_id=base.stop_id,
         trace_opener_ids=tuple(opener),
         base_model=base.model_id,
