@@ -34,6 +34,7 @@ from hei_nw.eval import git_state
 from hei_nw.models import (
     MemoryReader,
     build_memory_reader,
+    encode_prompt,
     generate,
     load_model,
     prepare_reader_memory,
@@ -103,16 +104,17 @@ def readers(model: Any, tokenizer: Any, shipped: bool) -> dict[str, MemoryReader
     }
 
 
-def prefill_s(model: Any, reader: MemoryReader | None, mem: list[int]) -> float:
+def prefill_s(model: Any, reader: MemoryReader | None, mem: list[int], cue: list[int]) -> float:
     """Seconds to prepare the memory for ``reader``; for None, one full base forward
-    over the same tokens (the yardstick: a prefill should cost no more)."""
+    over the same tokens (the yardstick: a prefill should cost no more). ``cue``: the
+    prompt's ids, which a copy head with cue match reads as generation would pass them."""
     ids = torch.tensor([mem])
     began = time.perf_counter()
     with torch.no_grad():
         if reader is None:
             model(input_ids=ids, attention_mask=torch.ones_like(ids))
         else:
-            prepare_reader_memory(model, reader, [mem], pad_id=0)
+            prepare_reader_memory(model, reader, [mem], pad_id=0, cue_ids=[cue])
     return time.perf_counter() - began
 
 
@@ -120,6 +122,7 @@ def bench_model(
     name: str, model: Any, tokenizer: Any, rounds: int, new_tokens: int, shipped: bool
 ) -> dict[str, Any]:
     mem = memory_ids(tokenizer)
+    cue = encode_prompt(tokenizer, PROMPT, None)
     configs: dict[str, dict[str, Any]] = {"B0": {}}
     layers_of: dict[str, list[int]] = {}
     for key, reader in readers(model, tokenizer, shipped).items():
@@ -138,7 +141,7 @@ def bench_model(
     prefill: dict[str, list[float]] = {key: [] for key in configs}
     for _ in range(rounds):
         for key, config in configs.items():
-            prefill[key].append(prefill_s(model, config.get("adapter"), mem))
+            prefill[key].append(prefill_s(model, config.get("adapter"), mem, cue))
     result: dict[str, Any] = {
         "model": name,
         "layers": model.config.num_hidden_layers,

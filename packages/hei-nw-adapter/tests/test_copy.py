@@ -161,7 +161,7 @@ def test_cue_match_token_weight_marks_question_tokens_only() -> None:
     assert torch.equal(bias[0, :-1], torch.where(IN_CUE[0], -1.5, 0.0))
 
 
-def test_cue_match_with_one_episode_and_zero_weights_changes_nothing() -> None:
+def test_cue_match_never_moves_a_lone_episode() -> None:
     head = cue_head(episode=3.0, token=0.0)
     one = torch.tensor([[10, 11, 12, 13]])
     memory = head.prepare(

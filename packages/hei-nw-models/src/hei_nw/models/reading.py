@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import torch
@@ -276,10 +276,5 @@ def drop_empty_rows(memory: ReaderMemory, has_memory: list[bool]) -> ReaderMemor
     }
     copy = memory.copy
     if copy is not None:
-        copy = CopyMemory(
-            copy.keys,
-            copy.targets,
-            masked(copy.mask, copy.mask.shape[1]).to(copy.keys.device),
-            copy.bias,
-        )
+        copy = replace(copy, mask=masked(copy.mask, copy.mask.shape[1]).to(copy.keys.device))
     return ReaderMemory(adapters=adapters, copy=copy)

@@ -83,6 +83,12 @@ def read_conversion_record() -> dict[str, Any] | None:
     return record
 
 
+def _is_current() -> bool:
+    """A finished conversion exists and was made by this version of ``_convert``."""
+    record = read_conversion_record()
+    return record is not None and record.get("version") == CONVERSION_VERSION
+
+
 def ensure_converted() -> Path:
     """Return the converted model folder, converting the GGUF first if needed.
 
@@ -91,8 +97,7 @@ def ensure_converted() -> Path:
     been checked to generate the same ids as the GGUF-loaded model.
     """
     target = converted_dir()
-    record = read_conversion_record()
-    if record is not None and record.get("version") == CONVERSION_VERSION:
+    if _is_current():
         return target
     source = gguf_path()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,8 +110,7 @@ def ensure_converted() -> Path:
         staging = Path(tmp) / "model"
         _convert(source, staging)
         if target.exists():  # an older conversion, or a concurrent run's finished one
-            done = read_conversion_record()
-            if done is not None and done.get("version") == CONVERSION_VERSION:
+            if _is_current():
                 return target
             shutil.rmtree(target)
         staging.rename(target)
