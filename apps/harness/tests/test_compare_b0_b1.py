@@ -44,7 +44,7 @@ def test_identical_runs_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "2 shared items" in out
     assert "em +0.000" in out
     assert "flips 0" in out
-    assert "latency B1/B0 1.000" in out
+    assert "latency candidate/baseline 1.000" in out
 
 
 def test_large_delta_exits_1_and_flag_changes_tolerance(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_joins_on_item_id_and_counts_shared(
     b0 = metrics(tmp_path / "b0.json", ["x", "y", "z"], [1.0, 0.0, 1.0])
     b1 = metrics(tmp_path / "b1.json", ["x", "y"], [1.0, 0.0])
     assert main([str(b0), str(b1)]) == EXIT_OK
-    assert "2 shared items (B0 3, B1 2)" in capsys.readouterr().out
+    assert "2 shared items (baseline 3, candidate 2)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

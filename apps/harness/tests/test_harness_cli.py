@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from hei_nw.harness import build_parser
-from hei_nw.harness.cli import EXIT_NEEDS_LATER_STAGE
+from hei_nw.harness.cli import EXIT_NEEDS_LATER_STAGE, default_outdir
 
 
 def test_help_lists_every_option(
@@ -28,8 +29,15 @@ def test_help_lists_every_option(
         "--no-b0-pair",
         "--batch-size",
         "--quiet",
+        "harness train",
+        "harness compare",
+        "exit codes",
     ):
         assert option in text
+    # Options whose default is 0 show it (0 == False once hid it).
+    for option in ("--negatives", "--store-size"):
+        entry = text.split(f"  {option} ", 1)[1].split("\n  -", 1)[0]
+        assert "(default: 0)" in " ".join(entry.split())
 
 
 @pytest.mark.parametrize("mode", ["B2", "B3"])
@@ -49,6 +57,7 @@ def test_b2_b3_exit_64_without_files(
         (["--mode", "B9"], "invalid choice: 'B9'"),
         (["--scenario", "Z"], "invalid choice: 'Z'"),
         (["-n", "-1"], "must not be negative"),
+        (["-n", "0"], "must be a positive integer"),
         (["-n", "many"], "must be an integer"),
         (["--batch-size", "0"], "must be a positive integer"),
         (["--mode", "B0", "--no-b0-pair"], "--no-b0-pair applies to --mode B1 only"),
@@ -73,25 +82,54 @@ def test_bad_model_is_one_line_error(
     assert not list(tmp_path.iterdir())
 
 
-def test_zero_items_writes_valid_empty_b0_report(
-    harness: Callable[..., int], tmp_path: Path, tiny_model_dir: Path
-) -> None:
-    assert harness("-n", "0", "--model", str(tiny_model_dir), "--outdir", str(tmp_path)) == 0
-    assert (tmp_path / "A_B0_metrics.json").is_file()
-
-
-def test_default_outdirs_per_mode(
+def test_default_outdir_is_a_new_runs_folder_never_reports(
     harness: Callable[..., int],
     tiny_model_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A casual run must not overwrite committed figures under reports/."""
     monkeypatch.chdir(tmp_path)
     for mode in ("B0", "B1"):
-        assert harness("--mode", mode, "-n", "0", "--model", str(tiny_model_dir)) == 0
-    assert (tmp_path / "reports/baseline/A_B0_metrics.json").is_file()
-    assert (tmp_path / "reports/m2-memory/A_B1_metrics.json").is_file()
-    assert (tmp_path / "reports/m2-memory/A_B1_report.md").is_file()
+        assert harness("--mode", mode, "-n", "1", "--model", str(tiny_model_dir)) == 0
+    assert not (tmp_path / "reports").exists()
+    runs = sorted((tmp_path / "runs").iterdir())
+    assert [run.name.rsplit("-", 2)[1:] for run in runs] == [["B0", "A"], ["B1", "A"]]
+    for run in runs:
+        for path in run.iterdir():
+            assert path.stat().st_mode & 0o777 == 0o644, path  # not mkstemp's 0600
+
+
+def test_default_outdir_names_time_mode_and_scenario() -> None:
+    when = datetime(2026, 11, 26, 9, 5, 3, tzinfo=UTC)
+    assert default_outdir("B1", "C", when) == Path("runs/20261126-090503-B1-C")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--outdir", "{file}"], "--outdir {file}: is a file, not a folder"),
+        (["--mode", "B1", "--adapter", "/nonexistent"], "--adapter: /nonexistent: no such folder"),
+        (["--mode", "B1", "--adapter", "{empty}"], "is not a saved memory reader"),
+    ],
+)
+def test_bad_paths_fail_in_one_line_before_the_model_loads(
+    harness: Callable[..., int],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    file, empty = tmp_path / "a-file", tmp_path / "empty"
+    file.write_text("x")
+    empty.mkdir()
+    args = [a.format(file=file, empty=empty) for a in args]
+    # A model that cannot load: reaching the loader would give a different error.
+    assert harness("--model", "no-org/never-loaded", *args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("harness: error: ")
+    assert message.format(file=file) in err
+    assert "\n" not in err and "cannot load model" not in err
 
 
 def test_module_entry_point_runs(

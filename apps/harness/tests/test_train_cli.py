@@ -29,6 +29,45 @@ def test_smoke_preset_learns_to_copy_and_saves_a_reader(
     assert (tmp_path / "training_curves.png").stat().st_size > 0
     reader = MemoryReader.from_pretrained(tmp_path, tiny_model("llama"))
     assert reader.config.training is not None and reader.config.training["steps"] == 120
+    # The record names the model it trained, not the default model beside tiny_model.
+    assert record["config"]["model"] == "tiny-llama-seed0" and record["config"]["tiny_model"]
+
+
+def test_resume_without_a_checkpoint_is_an_error_not_a_fresh_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["train", "--preset", "smoke", "--out", str(tmp_path), "--resume"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("harness train: error: --resume:") and "--resume-or-start" in err
+    assert "\n" not in err
+    assert not list(tmp_path.iterdir())  # nothing trained
+
+
+def test_resume_or_start_says_it_starts_afresh(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["train", "--preset", "smoke", "--steps", "2", "--eval-n", "2", "--quiet"]
+    assert main([*args, "--out", str(tmp_path), "--resume-or-start"]) == 0
+    assert "no checkpoint" in capsys.readouterr().err
+    assert (tmp_path / "adapter_config.json").is_file()
+
+
+def test_out_naming_a_file_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "file"
+    file.write_text("x")
+    assert main(["train", "--preset", "smoke", "--out", str(file)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_help_shows_each_presets_default(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--steps", "--lr", "--batch-size", "--task"):
+        assert f"{option} " in text
+    assert "smoke 120, smollm2 450" in text  # --steps, from the presets themselves
 
 
 def test_train_rejects_bad_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

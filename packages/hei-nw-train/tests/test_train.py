@@ -147,3 +147,13 @@ def test_teacher_sees_the_memory_as_notes_and_training_logs_the_kl(tmp_path: Pat
     train(config, quiet=True)
     log = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
     assert all(entry["kl_to_teacher"] > 0 for entry in log)
+
+
+def test_training_curves_have_a_legend_for_both_lines() -> None:
+    from hei_nw.train.curves import curves_figure
+
+    log = [{"step": 1, "loss": 2.0}, {"step": 2, "loss": 1.0, "held_out_em": 0.5}]
+    fig = curves_figure(log, "test")
+    legend = fig.axes[0].get_legend()
+    assert legend is not None
+    assert [text.get_text() for text in legend.get_texts()] == ["train loss", "held-out EM"]

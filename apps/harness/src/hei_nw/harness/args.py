@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
+from pathlib import Path
 
 
 def positive(text: str) -> int:
@@ -23,10 +25,19 @@ def non_negative(text: str) -> int:
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Show defaults, except for flags and options whose default is "decided later"."""
+    """Show defaults, except for flags and options whose default is "decided later";
+    keep the line breaks of descriptions and epilogs (exit codes, subcommands), wrapping
+    each long line on its own."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(
+            textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + "    ")
+            for line in text.splitlines()
+        )
 
     def _get_help_string(self, action: argparse.Action) -> str:
-        if action.default in (None, False):
+        # ``in (None, False)`` would also hide a default of 0 (0 == False).
+        if action.default is None or action.default is False:
             return action.help or ""
         return super()._get_help_string(action) or ""
 
@@ -39,3 +50,13 @@ def layer_list(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(
             f"must be comma-separated block indices, got {text!r}"
         ) from None
+
+
+def check_output_folder(option: str, folder: str | None) -> None:
+    """A folder to write into may exist, but must not be a file: say so before any work."""
+    if folder is not None and Path(folder).exists() and not Path(folder).is_dir():
+        raise UsageError(f"{option} {folder}: is a file, not a folder")
+
+
+class UsageError(ValueError):
+    """A command-line value that cannot work, found before anything loads; one line."""

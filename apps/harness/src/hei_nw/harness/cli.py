@@ -3,7 +3,7 @@
 Examples::
 
     harness --mode B0 --scenario A -n 64 --seed 7
-    harness --mode B1                        # adapter with empty memory, paired with B0
+    harness --mode B1                        # the shipped reader, the episode only in memory
     harness --mode B0 --scenario E --baseline long-context
     harness train --preset smoke --out /tmp/reader   # see `harness train --help`
     harness compare reports/baseline/A_B0_metrics.json reports/m1-episodic-adapter/A_B1_metrics.json
@@ -17,6 +17,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from hei_nw.eval import (
     versions,
     write_reports,
 )
+from hei_nw.harness.args import UsageError, check_output_folder
 from hei_nw.harness.compare import main as compare_main
 from hei_nw.harness.parser import build_parser
 from hei_nw.harness.progress import with_progress
@@ -52,6 +54,7 @@ from hei_nw.models import (
     ModelLoadError,
     ReaderError,
     build_memory_reader,
+    check_saved_reader,
     load_memory_reader,
     load_model,
     set_seed,
@@ -63,7 +66,20 @@ from hei_nw.models import (
 EXIT_NEEDS_LATER_STAGE = 64
 MEMORY_CAP = 384
 """Memory tokens per item when the reader records no cap of its own (four packed traces)."""
-DEFAULT_OUTDIRS = {"B0": "reports/baseline", "B1": "reports/m2-memory"}
+RUNS_DIR = "runs"
+"""Where a run without ``--outdir`` writes (git-ignored): committed reports under
+``reports/`` are written only by the scripts that make them, with ``--outdir``."""
+
+
+def default_outdir(mode: str, scenario: str, now: datetime | None = None) -> Path:
+    """``runs/<UTC time>-<mode>-<scenario>/``: a new folder for each casual run."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    folder = Path(RUNS_DIR) / f"{stamp}-{mode}-{scenario}"
+    copy = 2
+    while folder.exists():  # two runs in one second still get a folder each
+        folder = Path(RUNS_DIR) / f"{stamp}-{mode}-{scenario}-{copy}"
+        copy += 1
+    return folder
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_NEEDS_LATER_STAGE
     if args.mode == "B0" and args.no_b0_pair:
         parser.error("--no-b0-pair applies to --mode B1 only")
+    try:  # before the model loads: a wrong path costs a second, not a minute
+        check_paths(args)
+    except (UsageError, ReaderError) as exc:
+        print(f"harness: error: {exc}", file=sys.stderr)
+        return 2
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.quiet:
         silence_progress_bars()
@@ -98,6 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(path)
     print_summary(report)
     return 0
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Every path option, checked before anything loads."""
+    check_output_folder("--outdir", args.outdir)
+    if (
+        args.mode == "B1"
+        and args.adapter_layers is None
+        and args.adapter not in ("none", "default")
+    ):
+        try:
+            check_saved_reader(args.adapter)
+        except ReaderError as exc:
+            raise UsageError(f"--adapter: {exc}") from None
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path], dict[str, Any]]:
@@ -180,7 +215,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         comparison=comparison,
         provenance=provenance,
     )
-    return write_reports(report, args.outdir or DEFAULT_OUTDIRS[args.mode]), report
+    outdir = args.outdir or default_outdir(args.mode, args.scenario)
+    return write_reports(report, outdir), report
 
 
 def select_reader(

@@ -1,7 +1,8 @@
-"""Compare a B0 and a B1 metrics file on the items they share.
+"""Compare two metrics files (a baseline and a candidate) on the items they share.
 
-Prints one table row of EM / relaxed EM / F1 deltas (B1 - B0) with paired
-bootstrap 95% intervals, prediction flips and the B1/B0 latency ratio.
+Prints one table row of EM / relaxed EM / F1 deltas (candidate - baseline) with
+paired bootstrap 95% intervals, prediction flips and the candidate/baseline
+latency ratio.
 Exit codes: 0 within tolerance, 1 an EM or F1 delta exceeds it, 2 the inputs
 cannot be compared (missing, malformed, different runs, nothing shared).
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hei_nw.eval import ReportError, load_report
+from hei_nw.harness.args import HelpFormatter
 from hei_nw.metrics import paired_bootstrap
 
 COMPARED = ("em", "relaxed_em", "f1")
@@ -88,32 +90,49 @@ def _compare(
     ratio = b1_latency / b0_latency if b0_latency > 0 else float("nan")
     header = (
         f"scenario {b1['scenario']} | {len(shared)} shared items "
-        f"(B0 {len(b0['items'])}, B1 {len(b1['items'])}) | deltas B1-B0 with 95% paired bootstrap"
+        f"(baseline {len(b0['items'])}, candidate {len(b1['items'])}) | "
+        "deltas candidate - baseline with 95% paired bootstrap"
     )
-    row = " | ".join([*cells, f"flips {flips}", f"latency B1/B0 {ratio:.3f}"])
+    row = " | ".join([*cells, f"flips {flips}", f"latency candidate/baseline {ratio:.3f}"])
     lines = [header, row, *failed]
     return (EXIT_DELTA if failed else EXIT_OK), "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="harness compare", description="Compare B0 and B1 metrics JSON files item by item."
+        prog="harness compare",
+        description="Compare two metrics JSON files of the same scenario, seed and model item "
+        "by item: EM / relaxed EM / F1 deltas (candidate - baseline) with paired bootstrap "
+        "intervals, changed predictions and the latency ratio.",
+        epilog="exit codes:\n"
+        "  0  within tolerance\n"
+        "  1  an EM or F1 delta exceeds --max-delta, or more than --max-flips predictions changed\n"
+        "  2  the files cannot be compared (missing, malformed, different runs, no shared items)",
+        formatter_class=HelpFormatter,
     )
-    parser.add_argument("b0", help="B0 metrics JSON (e.g. reports/baseline/A_B0_metrics.json)")
     parser.add_argument(
-        "b1", help="B1 metrics JSON (e.g. reports/m1-episodic-adapter/A_B1_metrics.json)"
+        "baseline",
+        help="metrics JSON of the reference run (e.g. reports/baseline/A_B0_metrics.json)",
     )
-    parser.add_argument("--max-delta", type=float, default=0.1, help="largest EM/F1 delta allowed")
+    parser.add_argument(
+        "candidate", help="metrics JSON of the run judged against it (same scenario and seed)"
+    )
+    parser.add_argument(
+        "--max-delta", type=float, default=0.1, help="largest EM/F1 delta allowed (absolute)"
+    )
     parser.add_argument(
         "--max-flips",
         type=int,
         default=None,
-        help="most changed predictions allowed (default: any)",
+        help="most changed predictions allowed (default: any number)",
     )
     args = parser.parse_args(argv)
     try:
         code, text = compare(
-            load_metrics(args.b0), load_metrics(args.b1), args.max_delta, args.max_flips
+            load_metrics(args.baseline),
+            load_metrics(args.candidate),
+            args.max_delta,
+            args.max_flips,
         )
     except CompareError as exc:
         print(f"compare: error: {exc}", file=sys.stderr)

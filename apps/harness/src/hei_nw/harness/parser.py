@@ -13,8 +13,14 @@ from hei_nw.models import DEFAULT_MODEL, DTYPES
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harness",
+        usage="harness [options]  |  harness train ...  |  harness compare ...",
         description="Evaluate HEI-NW modes over scenarios A-E; writes "
-        "{scenario}_{mode}_metrics.json and {scenario}_{mode}_report.md.",
+        "{scenario}_{mode}_metrics.json, _report.md and _samples.jsonl into --outdir.",
+        epilog="subcommands:\n"
+        "  harness train ...    train a memory reader (harness train --help)\n"
+        "  harness compare ...  compare two runs item by item (harness compare --help)\n"
+        "\nexit codes: 0 done, 2 bad input (one line on stderr), 64 a mode not built yet, "
+        "130 interrupted",
         formatter_class=HelpFormatter,
     )
     parser.add_argument(
@@ -28,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scenario", choices=sorted(GENERATORS), default="A", help="scenario generator"
     )
-    parser.add_argument("-n", type=non_negative, default=16, help="number of items")
+    parser.add_argument("-n", type=positive, default=16, help="number of items")
     parser.add_argument(
         "--split",
         choices=SPLITS,
@@ -42,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--outdir",
         default=None,
-        help="report folder (default: reports/baseline for B0, reports/m2-memory for B1)",
+        help="report folder; must not be a file (default: a new runs/<time>-<mode>-<scenario>/, "
+        "git-ignored, so a casual run never overwrites the committed reports/)",
     )
     parser.add_argument(
         "--baseline",

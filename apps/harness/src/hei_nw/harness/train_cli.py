@@ -14,10 +14,17 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from hei_nw.harness.args import HelpFormatter, layer_list, positive
+from hei_nw.harness.args import HelpFormatter, UsageError, check_output_folder, layer_list, positive
 from hei_nw.models import ModelLoadError, ReaderError
-from hei_nw.train import PRESETS, preset, train
+from hei_nw.train import CHECKPOINT, PRESETS, preset, train
+
+
+def by_preset(field: str) -> str:
+    """``"(default: smoke 120, smollm2 450)"``: what each preset sets ``field`` to."""
+    values = ", ".join(f"{name} {getattr(preset(name, ''), field)}" for name in sorted(PRESETS))
+    return f"(default: the preset's: {values})"
 
 
 def build_train_parser() -> argparse.ArgumentParser:
@@ -32,15 +39,31 @@ def build_train_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", required=True, help="output folder (a saved reader, log, curves)")
     parser.add_argument(
-        "--task", choices=["scenarios", "copy"], default=None, help="example source"
-    )
-    parser.add_argument("--steps", type=positive, default=None, help="optimizer steps")
-    parser.add_argument("--batch-size", type=positive, default=None, help="examples per step")
-    parser.add_argument(
-        "--lr", type=float, default=None, help="peak learning rate (gates: --gate-lr)"
+        "--task",
+        choices=["scenarios", "copy"],
+        default=None,
+        help="example source " + by_preset("task"),
     )
     parser.add_argument(
-        "--gate-lr", type=float, default=None, help="peak learning rate of the gates"
+        "--steps", type=positive, default=None, help="optimizer steps " + by_preset("steps")
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive,
+        default=None,
+        help="examples per step " + by_preset("batch_size"),
+    )
+    parser.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="peak learning rate (gates: --gate-lr) " + by_preset("lr"),
+    )
+    parser.add_argument(
+        "--gate-lr",
+        type=float,
+        default=None,
+        help="peak learning rate of the gates " + by_preset("gate_lr"),
     )
     parser.add_argument(
         "--adapter-layers",
@@ -73,15 +96,27 @@ def build_train_parser() -> argparse.ArgumentParser:
         "--kl-weight",
         type=float,
         default=None,
-        help="weight of KL to the in-context teacher on answer tokens (0: off)",
+        help="weight of KL to the in-context teacher on answer tokens (0: off) "
+        + by_preset("kl_weight"),
     )
     parser.add_argument(
-        "--eval-every", type=positive, default=None, help="held-out evaluation interval"
+        "--eval-every",
+        type=positive,
+        default=None,
+        help="held-out evaluation interval " + by_preset("eval_every"),
     )
     parser.add_argument(
-        "--eval-n", type=positive, default=None, help="held-out examples per evaluation"
+        "--eval-n",
+        type=positive,
+        default=None,
+        help="held-out examples per evaluation " + by_preset("eval_n"),
     )
-    parser.add_argument("--seed", type=int, default=None, help="seed of data and initialisation")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of data and initialisation " + by_preset("seed"),
+    )
     parser.add_argument(
         "--device", default=None, help="cpu, cuda, ... (default: cuda if available)"
     )
@@ -91,8 +126,16 @@ def build_train_parser() -> argparse.ArgumentParser:
         default=None,
         help="autocast on a GPU (never on CPU); 'no' trains in fp32 like the CPU",
     )
-    parser.add_argument(
-        "--resume", action="store_true", help="continue from the folder's checkpoint"
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the folder's checkpoint; an error if the folder has none",
+    )
+    resume.add_argument(
+        "--resume-or-start",
+        action="store_true",
+        help="continue from the folder's checkpoint, or start afresh if it has none",
     )
     parser.add_argument(
         "--stop-after",
@@ -104,8 +147,28 @@ def build_train_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_resume(args: argparse.Namespace) -> bool:
+    """Whether to resume; ``--resume`` without a checkpoint is a one-line error, not a
+    silent fresh start (hours of training from zero where a continuation was meant)."""
+    check_output_folder("--out", args.out)
+    has_checkpoint = (Path(args.out) / CHECKPOINT).is_file()
+    if args.resume and not has_checkpoint:
+        raise UsageError(
+            f"--resume: {args.out} holds no checkpoint ({CHECKPOINT}); "
+            "use --resume-or-start to start afresh when there is none"
+        )
+    if args.resume_or_start and not has_checkpoint:
+        print(f"harness train: no checkpoint in {args.out}; starting afresh", file=sys.stderr)
+    return has_checkpoint and (args.resume or args.resume_or_start)
+
+
 def train_main(argv: Sequence[str]) -> int:
     args = build_train_parser().parse_args(argv)
+    try:
+        resume = check_resume(args)
+    except UsageError as exc:
+        print(f"harness train: error: {exc}", file=sys.stderr)
+        return 2
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     config = preset(
         args.preset,
@@ -130,7 +193,7 @@ def train_main(argv: Sequence[str]) -> int:
         device=args.device,
     )
     try:
-        result = train(config, resume=args.resume, quiet=args.quiet, stop_after=args.stop_after)
+        result = train(config, resume=resume, quiet=args.quiet, stop_after=args.stop_after)
     except (ModelLoadError, ReaderError, ValueError) as exc:
         print(f"harness train: error: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+FILE_MODE = 0o644
+"""Owner writes, everyone reads: what ``open()`` gives under the usual umask 022."""
+
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` to a temporary file beside ``path``, fsync, then rename over it."""
@@ -15,6 +18,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes the file 0600; a report is an ordinary file
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()

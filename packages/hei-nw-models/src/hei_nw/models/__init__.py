@@ -17,7 +17,7 @@ from hei_nw.models.read_path import (
     find_decoder_blocks,
 )
 from hei_nw.models.reader import MemoryReader, build_memory_reader, default_read_layers
-from hei_nw.models.reader_config import ReaderConfig, ReaderError
+from hei_nw.models.reader_config import ReaderConfig, ReaderError, check_saved_reader
 from hei_nw.models.reading import forward_with_memory, prepare_reader_memory, reader_attached
 from hei_nw.models.seed import set_seed
 from hei_nw.models.shipped import load_memory_reader, shipped_reader_path, weights_sha256
@@ -34,6 +34,7 @@ __all__ = [
     "adapter_attached",
     "build_default_adapter",
     "build_memory_reader",
+    "check_saved_reader",
     "default_adapter_layer",
     "default_read_layers",
     "encode_prompt",

@@ -28,6 +28,7 @@ from hei_nw.models.reader_config import (
     WEIGHTS_NAME,
     ReaderConfig,
     ReaderError,
+    check_saved_reader,
 )
 
 
@@ -129,12 +130,8 @@ class MemoryReader(nn.Module):
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
-        folder = Path(directory)
+        folder = check_saved_reader(directory)
         config_path, weights_path = folder / CONFIG_NAME, folder / WEIGHTS_NAME
-        if not config_path.is_file() or not weights_path.is_file():
-            raise ReaderError(
-                f"{folder} is not a saved memory reader (needs {CONFIG_NAME} and {WEIGHTS_NAME})"
-            )
         try:
             config = ReaderConfig.from_json(json.loads(config_path.read_text()))
         except json.JSONDecodeError as exc:

@@ -9,6 +9,7 @@ reader says exactly how it reads.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 CONFIG_NAME = "adapter_config.json"
@@ -22,6 +23,22 @@ prototype measured 0.715 EM with these against 0.365 with one at block 18."""
 
 class ReaderError(ValueError):
     """A reader cannot be built, saved or loaded; the message is one line for users."""
+
+
+def check_saved_reader(directory: str | Path) -> Path:
+    """``directory`` as a path, if it holds a saved reader's two files; else a one-line error.
+
+    Cheap (no model needed), so a command line checks its ``--adapter`` before
+    spending a minute loading the base.
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ReaderError(f"{folder}: no such folder (expected a saved memory reader)")
+    if not (folder / CONFIG_NAME).is_file() or not (folder / WEIGHTS_NAME).is_file():
+        raise ReaderError(
+            f"{folder} is not a saved memory reader (needs {CONFIG_NAME} and {WEIGHTS_NAME})"
+        )
+    return folder
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 from hei_nw.train.config import PRESETS, TrainConfig, preset
 from hei_nw.train.evaluate import exact_match_rate
 from hei_nw.train.examples import Example, copy_examples, scenario_examples
-from hei_nw.train.trainer import TrainResult, train
+from hei_nw.train.trainer import CHECKPOINT, TrainResult, train
 
 __all__ = [
+    "CHECKPOINT",
     "PRESETS",
     "Example",
     "TrainConfig",

@@ -56,9 +56,14 @@ class TrainConfig:
         """The fields that shape the reader, as ``build_memory_reader`` takes them."""
         return {name: getattr(self, name) for name in READER_FIELDS}
 
+    def base_model_id(self) -> str:
+        """The base this run trains against, as reports name it."""
+        return f"tiny-llama-seed{self.seed}" if self.tiny_model else self.model
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["read_layers"] = None if self.read_layers is None else list(self.read_layers)
+        data["model"] = self.base_model_id()  # not the default model beside tiny_model: true
         return data
 
 

@@ -8,7 +8,19 @@ from typing import Any
 
 
 def plot_curves(log: Sequence[dict[str, Any]], path: Path, title: str) -> Path:
-    """Training loss (left axis) and held-out EM (right axis) against steps."""
+    """Write :func:`curves_figure` to ``path`` (PNG), atomically."""
+    import matplotlib.pyplot as plt
+
+    fig = curves_figure(log, title)
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def curves_figure(log: Sequence[dict[str, Any]], title: str) -> Any:
+    """Training loss (left axis) and held-out EM (right axis) against steps, one legend."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -30,10 +42,9 @@ def plot_curves(log: Sequence[dict[str, Any]], path: Path, title: str) -> Path:
     )
     em_axis.set_ylabel("held-out exact match", color="tab:red")
     em_axis.set_ylim(0, 1)
+    # One legend for both axes' lines (each axis only knows its own).
+    lines = loss_axis.get_lines() + em_axis.get_lines()
+    loss_axis.legend(lines, [line.get_label() for line in lines], loc="center right")
     loss_axis.set_title(title)
     fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return fig

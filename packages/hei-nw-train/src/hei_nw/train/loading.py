@@ -34,7 +34,7 @@ def load_base_for_training(config: TrainConfig, device: torch.device) -> LoadedB
         from hei_nw.models.testing import shared_tokenizer, tiny_model
 
         model, tokenizer = tiny_model("llama", seed=config.seed).to(device), shared_tokenizer()
-        model_id, revision = f"tiny-llama-seed{config.seed}", None
+        model_id, revision = config.base_model_id(), None
     else:
         loaded = load_model(config.model, dtype="float32", device=device)
         model, tokenizer = loaded.model, loaded.tokenizer
