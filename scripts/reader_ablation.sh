@@ -5,10 +5,13 @@
 #   R1-cue-match    the same with the copy head's cue match on
 #   R2-cue-match-2x cue match on, twice the steps
 #
-# Steering set: held-out vocabulary, seed 1007 (never the test seed 7), N_STEER items of
-# A, B, C, D, E and of A with three hard negatives in memory. The pick is the highest mean
-# B1 EM over those six runs (ties: the earlier, simpler recipe). That rule was fixed before
-# any of these readers existed. Only the pick is then evaluated at N_TEST items, seed 7.
+# Steering set: the dev vocabulary (never the test one), seed 1007, held-out question forms,
+# N_STEER items of A, B, C, D, E and of A with three hard negatives in memory. The pick is
+# the highest mean B1 EM over those six runs (ties: the earlier, simpler recipe). That rule
+# was fixed before any of these readers existed. Only the pick is then evaluated on the test
+# split at N_TEST items, seed 7 (each run logged in reports/TEST_LOG.md).
+# (The committed ablation, reports/m2-memory/ablation/, steered on the test vocabulary with
+# seed 1007 and training's forms, before the dev split existed.)
 #
 # Runs anywhere; fast on a GPU (DEVICE=cuda; fp32 throughout, like the CPU):
 #   DEVICE=cpu STEPS=4 N_STEER=4 N_TEST=4 bash scripts/reader_ablation.sh   # dry run
@@ -40,23 +43,23 @@ train() {  # skipped when the reader is already saved (a rerun continues)
   echo "trained $name: $(tail -n 1 "$out/$name/train_log.jsonl" | cut -c1-120)"
 }
 
-evaluate() {  # reader, outdir, n, seed, scenario, extra harness arguments... (skipped if done)
-  local reader=$1 dir=$2 n=$3 seed=$4 scenario=$5
-  shift 5
+evaluate() {  # reader, outdir, n, seed, split, scenario, extra harness arguments... (skipped if done)
+  local reader=$1 dir=$2 n=$3 seed=$4 split=$5 scenario=$6
+  shift 6
   [[ -f "$dir/${scenario}_B1_metrics.json" ]] && return 0
-  "${harness[@]}" --mode B1 --scenario "$scenario" -n "$n" --seed "$seed" --batch-size 32 \
+  "${harness[@]}" --mode B1 --scenario "$scenario" -n "$n" --seed "$seed" --split "$split" --forms heldout --batch-size 32 \
     --max-new-tokens 16 --device "$device" --dtype float32 --adapter "$reader" --quiet \
     --outdir "$dir" "$@" >"$dir/$scenario.log" 2>&1 || echo "failed: $dir $scenario $*"
 }
 
-suite() {  # reader, outdir, n, seed: A-E, then A with three hard negatives, in parallel
-  local reader=$1 dir=$2 n=$3 seed=$4
+suite() {  # reader, outdir, n, seed, split: A-E, then A with three hard negatives, in parallel
+  local reader=$1 dir=$2 n=$3 seed=$4 split=$5
   mkdir -p "$dir" "$dir/hard-negatives-3"
   for scenario in A B C D E; do
-    evaluate "$reader" "$dir" "$n" "$seed" "$scenario" &
+    evaluate "$reader" "$dir" "$n" "$seed" "$split" "$scenario" &
     throttle
   done
-  evaluate "$reader" "$dir/hard-negatives-3" "$n" "$seed" A --negatives 3 &
+  evaluate "$reader" "$dir/hard-negatives-3" "$n" "$seed" "$split" A --negatives 3 &
   throttle
 }
 
@@ -69,7 +72,7 @@ train R2-cue-match-2x --cue-match on --steps $((2 * steps)) &
 wait
 
 for name in "${recipes[@]}"; do
-  suite "$out/$name" "$out/steer/$name" "$n_steer" 1007
+  suite "$out/$name" "$out/steer/$name" "$n_steer" 1007 dev
 done
 wait
 
@@ -86,13 +89,13 @@ for name in recipes:
         sys.exit(f"steering runs of {name} incomplete: {sorted(ems)}")
     table[name] = {"runs": ems, "mean_em": sum(ems.values()) / len(ems)}
 best = max(recipes, key=lambda r: (table[r]["mean_em"], -recipes.index(r)))
-(out / "steering.json").write_text(json.dumps({"rule": "highest mean B1 EM over A-E and A+3 hard negatives, seed 1007; ties: earlier recipe", "recipes": table, "pick": best}, indent=1))
+(out / "steering.json").write_text(json.dumps({"rule": "highest mean B1 EM over A-E and A+3 hard negatives, dev split, seed 1007, held-out forms; ties: earlier recipe", "recipes": table, "pick": best}, indent=1))
 for name in recipes:
     print(f"steer {name}: mean {table[name]['mean_em']:.3f} " + " ".join(f"{k.split('_')[0]}={v:.3f}" for k, v in table[name]["runs"].items()), file=sys.stderr)
 print(best)
 EOF
 )
 echo "pick: $pick"
-suite "$out/$pick" "$out/test/$pick" "$n_test" 7
+suite "$out/$pick" "$out/test/$pick" "$n_test" 7 test
 wait
 echo "done: $out/test/$pick"

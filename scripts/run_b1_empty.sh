@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for scenario in A B C D E; do
-  uv run harness --mode B1 --scenario "$scenario" -n 8 --seed 7 --adapter none --batch-size 8 \
+  uv run harness --mode B1 --scenario "$scenario" -n 8 --seed 7 --split test --forms train --adapter none --batch-size 8 \
     --outdir reports/m1-episodic-adapter "$@"
 done

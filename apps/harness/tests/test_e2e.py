@@ -99,7 +99,8 @@ def test_no_context_prompt_omits_the_episode(
     report = read_json(tmp_path / "A_B0_metrics.json")
     assert report["config"]["with_context"] is False
     # The prompts actually sent hold the question and not the episode.
-    for item, record in zip(report["items"], generate("A", 2, 7, split="test"), strict=True):
+    records = generate("A", 2, 7, split="dev", forms="heldout")  # the harness defaults
+    for item, record in zip(report["items"], records, strict=True):
         assert prompt_hash(item["prompt"]) == item["prompt_hash"]
         assert record["query"] in item["prompt"]
         assert record["context"] not in item["prompt"]

@@ -25,7 +25,7 @@ B1_FIELDS = (
 )
 
 
-@pytest.mark.parametrize("n", [0, 2])
+@pytest.mark.parametrize("n", [1, 2])
 def test_b1_runs_and_writes_reports(
     harness: Callable[..., int],
     read_json: Callable[[Path], dict[str, Any]],
@@ -41,7 +41,15 @@ def test_b1_runs_and_writes_reports(
         assert report["summary"][field] is not None, field
     assert report["summary"]["paired_items"] == n
     assert len(report["items"]) == n
-    assert set(report["baselines"]) == {"episode_in_prompt", "no_memory_floor"}
+    assert set(report["baselines"]) == {"episode_in_prompt", "no_memory_floor", "rules"}
+    # The rule parser read the same memory the reader read, item by item.
+    rules = report["baselines"]["rules"]["items"]
+    assert [r["memory_token_ids"] for r in rules] == [
+        i["memory_token_ids"] for i in report["items"]
+    ]
+    axes = {(row["axis"], row["value"]) for row in report["families"]}
+    assert {("scenario", "A"), ("forms", "heldout"), ("values", "plain")} <= axes
+    assert set(report["families"][0]["runs"]) == {"B1", *report["baselines"]}
     if n:
         runs = report["comparison"]["runs"]
         assert set(runs) == {
@@ -51,12 +59,12 @@ def test_b1_runs_and_writes_reports(
         }
         assert report["comparison"]["memory_minus_floor_em"]["n"] == n
         md = (tmp_path / "A_B1_report.md").read_text()
-        assert "Memory vs floor vs reference" in md
+        assert "Memory vs floor vs reference" in md and "By family" in md
         out = capsys.readouterr().out
         assert "B1 - floor EM" in out and "B0 no-context (floor)" in out
         raw = json.loads((tmp_path / "A_B1_metrics.json").read_text())
         assert "items" not in raw
-        lines = {"main": n, "episode_in_prompt": n, "no_memory_floor": n}
+        lines = {"main": n, "episode_in_prompt": n, "no_memory_floor": n, "rules": n}
         assert raw["samples"] == {"file": "A_B1_samples.jsonl", "lines": lines}
         for sample in report["items"]:
             assert prompt_hash(sample["prompt"]) == sample["prompt_hash"]

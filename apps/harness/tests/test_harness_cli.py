@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 
 from hei_nw.harness import build_parser
 from hei_nw.harness.cli import EXIT_NEEDS_LATER_STAGE, default_outdir
+from hei_nw.harness.test_log import HEADER
 
 
 def test_help_lists_every_option(
@@ -109,7 +111,10 @@ def test_default_outdir_names_time_mode_and_scenario() -> None:
     ("args", "message"),
     [
         (["--outdir", "{file}"], "--outdir {file}: is a file, not a folder"),
-        (["--mode", "B1", "--adapter", "/nonexistent"], "--adapter: /nonexistent: no such folder"),
+        (
+            ["--mode", "B1", "--adapter", "/nonexistent"],
+            "--adapter: /nonexistent is not a saved memory reader (no such folder)",
+        ),
         (["--mode", "B1", "--adapter", "{empty}"], "is not a saved memory reader"),
     ],
 )
@@ -143,3 +148,34 @@ def test_module_entry_point_runs(
     )
     assert result.returncode == 64
     assert "Traceback" not in result.stderr
+
+
+def test_a_test_split_run_is_marked_and_logged(
+    harness: Callable[..., int], tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "TEST_LOG.md"
+    for run in ("one", "two"):
+        out = tmp_path / run
+        args = ["-n", "1", "--model", str(tiny_model_dir), "--outdir", str(out)]
+        assert harness(*args, "--split", "test", "--test-log", str(log)) == 0
+        assert json.loads((out / "A_B0_metrics.json").read_text())["config"]["test_set"] is True
+    rows = [line for line in log.read_text().splitlines() if line.startswith("| ") and "`" in line]
+    assert [row.split(" | ")[0] for row in rows] == ["| 1", "| 2"]
+    assert str(tmp_path / "two") in rows[1]
+    # dev (the default) is not a test-set evaluation and logs nothing
+    out = tmp_path / "dev"
+    assert (
+        harness(
+            "-n", "1", "--model", str(tiny_model_dir), "--outdir", str(out), "--test-log", str(log)
+        )
+        == 0
+    )
+    assert json.loads((out / "A_B0_metrics.json").read_text())["config"]["test_set"] is False
+    assert len(log.read_text().splitlines()) == len(HEADER.splitlines()) + 2
+
+
+def test_a_only_options_are_refused_for_other_scenarios(
+    harness: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert harness("--scenario", "B", "--values", "digits", "--model", "no-org/never") == 2
+    assert "--values applies to scenario A only" in capsys.readouterr().err

@@ -33,16 +33,16 @@ def test_a_store_holding_a_whole_b_or_c_run_has_one_right_episode_per_question(
 
 
 def test_oracle_memories_hold_the_target_and_the_asked_negatives_within_the_cap() -> None:
-    from hei_nw.eval import oracle_memories, pack_traces
+    from hei_nw.eval import oracle_memories, pack_episodes
     from hei_nw.models.testing import shared_tokenizer
 
     tokenizer = shared_tokenizer()
     records = generate("A", 4, 3, split="test", confounders_ratio=3.0)
     alone = oracle_memories(records, tokenizer, cap=10_000)
-    assert alone == [pack_traces([r["trace"]], tokenizer, 10_000) for r in records]
+    assert alone == [pack_episodes([r["trace"]], tokenizer, 10_000) for r in records]
     with_negatives = oracle_memories(records, tokenizer, cap=10_000, negatives=3, seed=1)
     for record, memory in zip(records, with_negatives, strict=True):
         traces = [record["trace"], *(d["trace"] for d in record["distractors"])]
-        assert sorted(memory) == sorted(pack_traces(traces, tokenizer, 10_000))
+        assert sorted(memory) == sorted(pack_episodes(traces, tokenizer, 10_000))
     assert with_negatives == oracle_memories(records, tokenizer, cap=10_000, negatives=3, seed=1)
     assert all(len(m) <= 20 for m in oracle_memories(records, tokenizer, cap=20, negatives=3))

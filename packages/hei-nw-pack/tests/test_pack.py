@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hei_nw.models.testing import shared_tokenizer
-from hei_nw.pack import TEMPLATE, pack_trace, render_trace
+from hei_nw.pack import TEMPLATE, pack_episode, pack_trace, render_episode, render_trace
 
 TRACE = {"who": "Dana", "what": "backpack", "where": "Café Lumen", "when": "2025-09-10"}
 
@@ -41,13 +41,38 @@ def test_values_are_stripped_and_typed_values_rendered() -> None:
         "what": 3,
         "where": 2.5,
         "when": dt.date(2025, 9, 10),
-        "other": object(),
     }
     assert render_trace(trace) == (
         "<episodic>\nwho:Dana\nwhat:3\nwhere:2.5\nwhen:2025-09-10\n</episodic>"
     )
     stamp = dt.datetime(2025, 9, 10, 14, 30)
     assert "when:2025-09-10T14:30:00\n" in render_trace({"when": stamp})
+
+
+def test_extra_fields_are_kept_never_dropped() -> None:
+    trace = {**TRACE, "with": "Ilo Barsk", "why": "for repair", "note": None}
+    assert render_trace(trace) == (
+        "<episodic>\nwho:Dana\nwhat:backpack\nwhere:Café Lumen\nwhen:2025-09-10\n"
+        "with:Ilo Barsk\nwhy:for repair\n</episodic>"
+    )
+    # The four slots alone render exactly as before (shipped readers read that template).
+    assert render_trace(TRACE) == TEMPLATE.format(**TRACE)
+    with pytest.raises(TypeError, match="'other' must be str"):
+        render_trace({**TRACE, "other": object()})
+    with pytest.raises(ValueError, match="lower-case words"):
+        render_trace({**TRACE, "Bad Key": "x"})
+
+
+def test_text_episodes_are_packed_between_the_same_markers() -> None:
+    tok = shared_tokenizer()
+    text = "  On 2025-09-10, Dana left a backpack at Café Lumen. "
+    rendered = render_episode(text)
+    assert rendered == "<episodic>\nOn 2025-09-10, Dana left a backpack at Café Lumen.\n</episodic>"
+    assert tok.decode(pack_episode(text, tok, 200)) == rendered
+    assert pack_episode(TRACE, tok, 200) == pack_trace(TRACE, tok, 200)
+    assert len(pack_episode(text, tok, 4)) == 4
+    with pytest.raises(ValueError, match="must not be empty"):
+        render_episode("   ")
 
 
 def test_non_ascii_text_survives_encode_decode() -> None:

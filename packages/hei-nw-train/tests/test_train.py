@@ -6,16 +6,18 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 
+from hei_nw.datasets import HELD_OUT, HELD_OUT_FORMATS, generate
 from hei_nw.datasets.inventory import vocabulary
 from hei_nw.models import MemoryReader
 from hei_nw.models.testing import shared_tokenizer
 from hei_nw.train import copy_examples, preset, scenario_examples, train
 from hei_nw.train.batching import answer_loss, collate
-from hei_nw.train.examples import copy_token_halves
+from hei_nw.train.examples import SOURCES, copy_token_halves
 
 
 def test_no_held_out_entity_appears_in_a_training_episode() -> None:
@@ -31,6 +33,55 @@ def test_no_held_out_entity_appears_in_a_training_episode() -> None:
     entities = {" ".join(re.findall(r"\w+", s)) for s in test_strings}
     assert len(entities) > 20_000
     assert not entities & phrases  # as whole words: "blue bo" is not in "blue bovar"
+
+
+def _literal_parts(form: str) -> list[str]:
+    """The fixed wording of a question form: the text between its {placeholders}."""
+    return [part.strip(" .?,:-").lower() for part in re.split(r"\{[a-z_]+\}", form)]
+
+
+def test_no_held_out_question_form_or_value_format_occurs_in_training() -> None:
+    """Held-out wordings, value strings and value shapes never appear in a training row."""
+    tokenizer = shared_tokenizer()
+    prompts, memories = [], []
+    for example in scenario_examples(tokenizer, "train", seed=0, start=0, count=400):
+        prompts.append(example.query.lower())
+        memories.append(tokenizer.decode(example.memory_ids) + "\n" + example.answer)
+    prompt_text, memory_text = "\n".join(prompts), "\n".join(memories)
+    fragments = {
+        part for forms in HELD_OUT.values() for form in forms for part in _literal_parts(form)
+    }
+    fragments = {part for part in fragments if len(part) >= 12}
+    assert len(fragments) > 20
+    assert not {part for part in fragments if part in prompt_text}
+    for fmt in HELD_OUT_FORMATS:
+        for record in generate("A", 16, 7, split="test", values=fmt):
+            assert record["expected"] not in memory_text
+    # The shapes themselves: no digits in a name, no e-mail, URL, code or accent in training.
+    for marker in ("@", "https://", "'s (", "Room ", " v", "McK", "ø", "ë"):
+        if marker == " v":
+            assert not re.search(r" v\d\.\d\.\d", memory_text)
+        else:
+            assert marker not in memory_text, marker
+
+
+def test_training_evaluates_on_dev_never_on_test(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every split a training run asks for examples of: train to learn, dev to evaluate."""
+    asked: list[str] = []
+    real = SOURCES["copy"]
+
+    def recording(tokenizer: Any, split: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(split)
+        return real(tokenizer, split, *args, **kwargs)
+
+    monkeypatch.setitem(SOURCES, "copy", recording)  # the dict the trainer reads
+    config = replace(preset("smoke", str(tmp_path)), steps=2, eval_every=1, eval_n=2)
+    train(config, quiet=True)
+    assert set(asked) == {"train", "dev"}
+    record = json.loads((tmp_path / "training_record.json").read_text())
+    assert record["data"]["held_out_split"] == "dev"
 
 
 def test_scenario_examples_cover_every_family_with_0_to_3_negatives() -> None:

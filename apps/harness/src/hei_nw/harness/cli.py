@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hei_nw.baselines import run_long_context, run_rag
+from hei_nw.baselines import run_rules
 from hei_nw.datasets import generate
 from hei_nw.eval import (
     NO_CONTEXT_TEMPLATE,
@@ -31,6 +31,7 @@ from hei_nw.eval import (
     RunInputs,
     StoreSettings,
     build_report,
+    family_table,
     memory_comparison,
     oracle_memories,
     run_b0,
@@ -41,31 +42,26 @@ from hei_nw.eval import (
     write_reports,
 )
 from hei_nw.harness.args import UsageError, check_output_folder
+from hei_nw.harness.baseline_runs import MEMORY_CAP, run_baseline
 from hei_nw.harness.compare import main as compare_main
 from hei_nw.harness.parser import build_parser
 from hei_nw.harness.progress import with_progress
+from hei_nw.harness.reader_choice import select_reader
 from hei_nw.harness.summary import print_summary
+from hei_nw.harness.test_log import log_test_use
 from hei_nw.harness.train_cli import train_main
 from hei_nw.metrics import ModelGeometry
 from hei_nw.models import (
-    DEFAULT_MODEL,
     LoadedModel,
-    MemoryReader,
     ModelLoadError,
     ReaderError,
-    build_memory_reader,
     check_saved_reader,
-    load_memory_reader,
     load_model,
     set_seed,
-    shipped_reader_path,
     silence_progress_bars,
-    weights_sha256,
 )
 
 EXIT_NEEDS_LATER_STAGE = 64
-MEMORY_CAP = 384
-"""Memory tokens per item when the reader records no cap of its own (four packed traces)."""
 RUNS_DIR = "runs"
 """Where a run without ``--outdir`` writes (git-ignored): committed reports under
 ``reports/`` are written only by the scripts that make them, with ``--outdir``."""
@@ -124,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def check_paths(args: argparse.Namespace) -> None:
     """Every path option, checked before anything loads."""
     check_output_folder("--outdir", args.outdir)
+    for name, default in A_ONLY.items():
+        if args.scenario != "A" and getattr(args, name) != default:
+            raise UsageError(f"--{name} applies to scenario A only")
     if (
         args.mode == "B1"
         and args.adapter_layers is None
@@ -135,16 +134,25 @@ def check_paths(args: argparse.Namespace) -> None:
             raise UsageError(f"--adapter: {exc}") from None
 
 
+A_ONLY = {"values": "plain", "render": "template", "fields": "slots"}
+"""Options only scenario A's generator takes, with their defaults."""
+
+
+def dataset_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The generator options the command line names (scenario A takes the most)."""
+    options: dict[str, Any] = {"split": args.split, "forms": args.forms}
+    if args.scenario == "A":
+        options |= {name: getattr(args, name) for name in A_ONLY}
+        if args.negatives:
+            options["confounders_ratio"] = float(args.negatives)
+    return options
+
+
 def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path], dict[str, Any]]:
     """Load, generate, score and write the two reports; returns their paths and the report."""
     provenance = versions()  # the code and libraries as the run starts
     set_seed(args.seed)
-    options = (
-        {"confounders_ratio": float(args.negatives)}
-        if args.scenario == "A" and args.negatives
-        else {}
-    )
-    records = generate(args.scenario, args.n, args.seed, split=args.split, **options)
+    records = generate(args.scenario, args.n, args.seed, **dataset_options(args))
     n_items = len(records)
     loaded = load_model(args.model, dtype=args.dtype, device=args.device)
     settings = GenerationSettings(
@@ -204,7 +212,9 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
             runs["B0 no-context (floor)"] = b1.floor_items
             baselines["no_memory_floor"] = b1.floor_items
             comparison = memory_comparison(records, runs, "B1 memory-only", "B0 no-context (floor)")
-    baselines.update(run_baseline(args, loaded, inputs, summary))
+        # The template parser reading the very memory the reader read: beside every B1 figure.
+        baselines["rules"] = run_rules(records, memories, loaded.tokenizer)
+    baselines.update(run_baseline(args, loaded, inputs, summary, skip=set(baselines)))
     report = build_report(
         scenario=args.scenario,
         mode=args.mode,
@@ -214,67 +224,14 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         baselines=baselines,
         comparison=comparison,
         provenance=provenance,
+        families=family_table(records, {args.mode: items, **baselines}),
     )
     outdir = args.outdir or default_outdir(args.mode, args.scenario)
-    return write_reports(report, outdir), report
-
-
-def select_reader(
-    args: argparse.Namespace, loaded: LoadedModel
-) -> tuple[MemoryReader, dict[str, Any]]:
-    """The B1 reader the options name, and what identifies it in the report."""
-    model = loaded.model
-    opener = tuple(loaded.tokenizer("<episodic>", add_special_tokens=False)["input_ids"])
-    if args.adapter_layers is not None:
-        reader = build_memory_reader(model, args.adapter_layers, trace_opener_ids=opener)
-        return reader, {"reader": "fresh (all gates 0)", "reader_path": None, "reader_sha256": None}
-    use_shipped = args.adapter == "default" and loaded.model_id == DEFAULT_MODEL
-    if args.adapter == "none" or (args.adapter == "default" and not use_shipped):
-        reader = build_memory_reader(model, copy=True, trace_opener_ids=opener)
-        return reader, {"reader": "fresh (all gates 0)", "reader_path": None, "reader_sha256": None}
-    path = shipped_reader_path() if use_shipped else Path(args.adapter)
-    reader = load_memory_reader(model, path, revision=loaded.revision)
-    return reader, {
-        "reader": "shipped" if use_shipped else "saved",
-        # The shipped folder is named inside the package, not by this machine's path.
-        "reader_path": f"hei_nw.models:readers/{path.name}" if use_shipped else args.adapter,
-        "reader_sha256": weights_sha256(path),
-    }
-
-
-def run_baseline(
-    args: argparse.Namespace, loaded: LoadedModel, inputs: RunInputs, summary: dict[str, Any]
-) -> dict[str, list[ItemResult]]:
-    """The ``--baseline`` run's items; what it kept or recalled goes into ``summary``."""
-    if args.baseline == "long-context":
-        items, context = run_long_context(
-            loaded.model,
-            loaded.tokenizer,
-            inputs.records,
-            inputs.settings,
-            inputs.geometry,
-            inputs.batch_size,
-            budget=args.context_budget,
-        )
-        summary["long_context"] = {
-            "budget_tokens": args.context_budget,
-            **context.as_dict(),
-            "targets_in_context": sum(bool(item.target_in_context) for item in items),
-        }
-        return {"long_context": items}
-    if args.baseline == "rag":
-        result = run_rag(
-            loaded.model,
-            loaded.tokenizer,
-            inputs.records,
-            k=args.rag_k,
-            settings=inputs.settings,
-            geometry=inputs.geometry,
-            batch_size=inputs.batch_size,
-        )
-        summary[f"rag_recall_at_{args.rag_k}"] = result.recall_at_k
-        return {"rag": result.items}
-    return {}
+    paths = write_reports(report, outdir)
+    if args.split == "test":
+        count = log_test_use(args.test_log, report["config"]["command"], outdir)
+        print(f"harness: test-set evaluation #{count}, logged in {args.test_log}", file=sys.stderr)
+    return paths, report
 
 
 def run_config(
@@ -290,6 +247,8 @@ def run_config(
         "seed": args.seed,
         "seeds": {"dataset": args.seed, "torch": args.seed},
         "split": args.split,
+        "test_set": args.split == "test",
+        "dataset_options": dataset_options(args),
         "model": loaded.model_id,
         "model_revision": loaded.revision,
         "model_class": type(loaded.model).__name__,

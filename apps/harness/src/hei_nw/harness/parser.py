@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from hei_nw.baselines import DEFAULT_CONTEXT_BUDGET
-from hei_nw.datasets import GENERATORS, SPLITS
+from hei_nw.datasets import FIELDS, FORMS, GENERATORS, RENDERS, SPLITS, VALUES
 from hei_nw.harness.args import HelpFormatter, layer_list, non_negative, positive
 from hei_nw.models import DEFAULT_MODEL, DTYPES
 
@@ -38,8 +38,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--split",
         choices=SPLITS,
-        default="test",
-        help="entity vocabulary: test (held out from reader training), train, or classic (M1 pools)",
+        default="dev",
+        help="entity vocabulary: dev (held out from training; for steering), test (held out; "
+        "release figures only - each use is logged in --test-log), train, or classic (M1 pools)",
+    )
+    parser.add_argument(
+        "--test-log",
+        default="reports/TEST_LOG.md",
+        help="--split test: the log each test-set evaluation is appended to",
+    )
+    parser.add_argument(
+        "--forms",
+        choices=FORMS,
+        default="heldout",
+        help="question forms: heldout (wordings no training row uses) or train (training's)",
+    )
+    parser.add_argument(
+        "--values",
+        choices=VALUES,
+        default="plain",
+        help="scenario A slot values: plain names, one held-out format, or heldout (every "
+        "held-out format in turn)",
+    )
+    parser.add_argument(
+        "--render",
+        choices=RENDERS,
+        default="template",
+        help="scenario A episode in memory: the slot template, a plain sentence, or a paragraph "
+        "of several facts",
+    )
+    parser.add_argument(
+        "--fields",
+        choices=FIELDS,
+        default="slots",
+        help="scenario A: extra also gives episodes 'with' and 'why' fields and asks for them",
     )
     parser.add_argument("--seed", type=int, default=7, help="seed for items and model randomness")
     parser.add_argument(
@@ -53,9 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--baseline",
-        choices=["none", "long-context", "rag"],
+        choices=["none", "long-context", "rag", "rules"],
         default="none",
-        help="also run this baseline on the same items and report it beside the mode",
+        help="also run this baseline on the same items and report it beside the mode (B1 always "
+        "runs rules: the template parser reading the same memory)",
     )
     parser.add_argument(
         "--max-new-tokens", type=positive, default=32, help="generation budget per item"

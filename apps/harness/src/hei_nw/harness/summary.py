@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -13,6 +13,26 @@ def _row(name: str, metrics: Mapping[str, Any], p50: float | None) -> str:
         f"{name:<36} {em['mean']:.3f} [{em['ci_low']:.3f}, {em['ci_high']:.3f}]"
         f"  {metrics['f1']['mean']:.3f}  {metrics['contains']['mean']:.3f}  {latency:>6}"
     )
+
+
+PAIRED = ("episode_in_prompt", "no_memory_floor")
+"""Baselines the B1 comparison rows already show."""
+
+
+def _family_lines(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """EM by family (each axis but the scenario), every run on one line."""
+    lines = []
+    for row in rows:
+        if row["axis"] == "scenario":
+            continue
+        cells = " | ".join(f"{name} {run['em']['mean']:.3f}" for name, run in row["runs"].items())
+        lines.append(f"  {row['axis']}={row['value']} (n = {row['n']}): {cells}")
+        stale = {name: run["stale"]["mean"] for name, run in row["runs"].items() if "stale" in run}
+        if stale:
+            lines.append(
+                "    stale answers: " + " | ".join(f"{k} {v:.3f}" for k, v in stale.items())
+            )
+    return ["by family (EM):", *lines] if lines else []
 
 
 def print_summary(report: Mapping[str, Any]) -> None:
@@ -41,11 +61,15 @@ def print_summary(report: Mapping[str, Any]) -> None:
                 f"  {name:<34} {em['mean']:.3f} [{em['ci_low']:.3f}, {em['ci_high']:.3f}]"
                 f"  {run['f1']:.3f}"
             )
+        for name, baseline in report.get("baselines", {}).items():
+            if name not in PAIRED:  # the rule parser, long context, RAG
+                lines.append(_row(f"  {name}", baseline["metrics"], None))
         diff = comparison["memory_minus_floor_em"]
         lines.append(
             f"B1 - floor EM (paired bootstrap): {diff['mean_diff']:+.3f} "
             f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}]"
         )
+    lines += _family_lines(report.get("families", []))
     summary = report.get("summary", {})
     if "retrieval" in summary:
         r = summary["retrieval"]

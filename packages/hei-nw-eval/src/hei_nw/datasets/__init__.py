@@ -10,9 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from hei_nw.datasets import scenario_a, scenario_b, scenario_c, scenario_d, scenario_e
+from hei_nw.datasets.forms import FORMS, HELD_OUT
 from hei_nw.datasets.inventory import SPLITS, Vocabulary, vocabulary
 from hei_nw.datasets.lag import DEFAULT_LAG_BINS, assign_lags, write_order
-from hei_nw.datasets.records import REQUIRED_FIELDS, Record, Trace
+from hei_nw.datasets.records import REQUIRED_FIELDS, Episode, Record, Trace, oracle_episodes
+from hei_nw.datasets.scenario_a import FIELDS, RENDERS
+from hei_nw.datasets.values import HELD_OUT_FORMATS, VALUES
 
 GENERATORS: dict[str, Callable[..., list[Record]]] = {
     "A": scenario_a.generate,
@@ -34,13 +37,21 @@ def generate(scenario: str, n: int, seed: int, **options: Any) -> list[Record]:
 
 __all__ = [
     "DEFAULT_LAG_BINS",
+    "FIELDS",
+    "FORMS",
     "GENERATORS",
+    "HELD_OUT",
+    "HELD_OUT_FORMATS",
+    "RENDERS",
     "REQUIRED_FIELDS",
     "SPLITS",
+    "VALUES",
+    "Episode",
     "Record",
     "Trace",
     "Vocabulary",
     "generate",
+    "oracle_episodes",
     "vocabulary",
     "write_order",
 ]

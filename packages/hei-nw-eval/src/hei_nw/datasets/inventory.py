@@ -6,7 +6,12 @@ impossible and evaluation honest: names, places, items, projects and hosts are
 composed from invented syllables, and the syllables themselves are split into
 two disjoint sets - ``"train"`` entities use one set, ``"test"`` entities the
 other - so no evaluation entity string (nor any of its syllables) ever appears
-in a training episode. ``"classic"`` is the M1 pools, kept for the M1 reports.
+in a training episode. ``"dev"`` is a third vocabulary for steering and for the
+evaluations a training run makes as it goes: built from the held-out syllables
+like ``"test"``, but sharing no entity string with ``"test"`` or ``"train"``, so
+choosing a recipe on dev never looks at a test item. ``"test"`` is evaluated only
+for release figures (each use logged). ``"classic"`` is the M1 pools, kept for the
+M1 reports.
 
 Everything is deterministic: the same split always gives the same tuples.
 """
@@ -20,7 +25,7 @@ from functools import cache
 
 from hei_nw.datasets import pools
 
-SPLITS = ("classic", "train", "test")
+SPLITS = ("classic", "train", "dev", "test")
 
 _CONSONANTS = "bdfgklmnprstvz"
 _VOWELS = "aeiou"
@@ -47,10 +52,10 @@ class Vocabulary:
 
 
 def _syllables(split: str) -> tuple[str, ...]:
-    """Consonant-vowel(-coda) syllables; even positions go to train, odd to test."""
+    """Consonant-vowel(-coda) syllables; even positions go to train, odd to dev and test."""
     every = [c + v + e for c in _CONSONANTS for v in _VOWELS for e in _CODAS]
     random.Random("hei-nw/inventory/syllables").shuffle(every)
-    return tuple(every[0::2] if split == "train" else every[1::2])
+    return tuple(every[0::2] if split == "train" else every[1::2])  # dev shares test's
 
 
 _SIZES = {"first": (3000, 1, 3), "last": (3000, 2, 3), "place": (2500, 1, 3)}
@@ -62,11 +67,16 @@ def _words(split: str, salt: str) -> tuple[str, ...]:
     """Distinct invented words of the split (count and syllables per word from ``_SIZES``).
 
     Disjoint syllables alone could still spell one word two ways ("ba"+"nal",
-    "ban"+"al"), so test words never equal any train word.
+    "ban"+"al"), so test words never equal any train word; dev words equal
+    neither (dev shares test's syllables, never its words).
     """
     count, low, high = _SIZES[salt]
     syllables = _syllables(split)
-    taken = _train_words() if split == "test" else frozenset()
+    taken: frozenset[str] = frozenset()
+    if split == "test":
+        taken = _train_words()
+    elif split == "dev":
+        taken = _train_words() | frozenset(w for s in _SIZES for w in _words("test", s))
     rng = random.Random(f"hei-nw/inventory/{split}/{salt}")
     words: dict[str, None] = {}
     while len(words) < count:
@@ -83,7 +93,7 @@ def _train_words() -> frozenset[str]:
 
 @cache
 def vocabulary(split: str = "classic") -> Vocabulary:
-    """The pools of ``split`` (``"classic"``, ``"train"`` or ``"test"``)."""
+    """The pools of ``split`` (``"classic"``, ``"train"``, ``"dev"`` or ``"test"``)."""
     if split not in SPLITS:
         raise ValueError(f"unknown vocabulary split {split!r}; choose from {', '.join(SPLITS)}")
     if split == "classic":

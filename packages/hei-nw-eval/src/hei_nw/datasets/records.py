@@ -10,7 +10,11 @@ from typing import Any, NotRequired, TypedDict
 from hei_nw.pack import SLOTS
 
 Trace = dict[str, str]
-"""The episode as packer slots ``who/what/where/when`` (``hei_nw.pack.pack_trace`` reads these)."""
+"""The episode as packer slots ``who/what/where/when`` (``hei_nw.pack.pack_trace`` reads these),
+plus any extra fields (``with``, ``why``) the packer renders after them."""
+
+Episode = Trace | str
+"""One episode in memory: a trace, or a text (a sentence, a paragraph, a transcript part)."""
 
 
 class Record(TypedDict):
@@ -18,8 +22,11 @@ class Record(TypedDict):
 
     ``context`` is what the model is shown (B0) or must remember (memory modes);
     ``distractors`` are other episodes of the same run (``should_remember`` False)
-    that long-context and RAG baselines must see past; ``extra`` holds
-    scenario-specific fields (e.g. B's ``prior`` and control question).
+    that long-context and RAG baselines must see past; ``memory`` is what a
+    perfect store would recall for the question (:func:`oracle_episodes`: B's
+    original fact and its update, D's near-collisions, E's transcript parts;
+    absent means the item's own trace); ``extra`` holds scenario-specific fields
+    (e.g. B's ``prior`` and control question, the generalization ``family``).
     """
 
     id: str
@@ -32,6 +39,7 @@ class Record(TypedDict):
     group_id: str
     trace: Trace
     distractors: list[Record]
+    memory: NotRequired[list[Episode]]
     extra: NotRequired[dict[str, Any]]
 
 
@@ -84,6 +92,11 @@ def new_record(
     if extra is not None:
         record["extra"] = extra
     return record
+
+
+def oracle_episodes(record: Record) -> list[Episode]:
+    """What a perfect store would recall for ``record``'s question, in write order."""
+    return list(record.get("memory") or [record["trace"]])
 
 
 def item_streams(scenario: str, n: int, seed: int) -> Iterator[tuple[str, random.Random]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from hei_nw.datasets.forms import check_forms, held_out_question
 from hei_nw.datasets.inventory import Vocabulary, vocabulary
 from hei_nw.datasets.pools import date_from
 from hei_nw.datasets.records import Record, Trace, item_streams, make_trace, new_record, own_entity
@@ -22,6 +23,8 @@ _EDITORS = ("Vim", "Emacs", "Helix", "Nano", "Kate", "Micro")
 
 Fact = tuple[str, str, str, Trace]
 """(stated fact, cue, answer, trace)."""
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 def _server_port(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:
@@ -50,7 +53,7 @@ def _editor(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:
 
 def _office(rng: random.Random, vocab: Vocabulary, subject: str) -> Fact:
     place = rng.choice(vocab.places)
-    day = rng.choice(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"))
+    day = rng.choice(_DAYS)
     fact = f"{subject} works from {place} every {day}."
     cues = (
         f"where does {subject} work on {day}s?",
@@ -69,8 +72,14 @@ _FACTS: tuple[tuple[Callable[[random.Random, Vocabulary, str], Fact], str], ...]
 )
 
 
-def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
+def _held_out_cue(item_id: str, kind: str, subject: str, fact: str) -> str:
+    day = next((d for d in _DAYS if f"every {d}" in fact), "")
+    return held_out_question(item_id, f"C:{kind}", subject=subject, day=day)
+
+
+def generate(n: int, seed: int, split: str = "classic", forms: str = "train") -> list[Record]:
     """``n`` Scenario C items, each a single stated fact and a paraphrased cue."""
+    check_forms(forms)
     vocab = vocabulary(split)
     records: list[Record] = []
     for index, (group, rng) in enumerate(item_streams(SCENARIO, n, seed)):
@@ -79,6 +88,9 @@ def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
         subject = own_entity(getattr(vocab, pool), SCENARIO, seed, index)
         fact, cue, answer, trace = kind(rng, vocab, subject)
         trace["when"] = date_from(rng)
+        name = kind.__name__.strip("_")
+        if forms == "heldout":
+            cue = _held_out_cue(group, name, subject, fact)
         records.append(
             new_record(
                 group,
@@ -87,7 +99,7 @@ def generate(n: int, seed: int, split: str = "classic") -> list[Record]:
                 query=cue,
                 expected=answer,
                 trace=trace,
-                extra={"kind": kind.__name__.strip("_"), "subject": subject},
+                extra={"kind": name, "subject": subject, "family": {"forms": forms}},
             )
         )
     return records

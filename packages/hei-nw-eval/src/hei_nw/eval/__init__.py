@@ -3,11 +3,12 @@ provenance and report writing."""
 
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.comparison import memory_comparison, render_comparison
+from hei_nw.eval.families import families_of, family_table, render_families
 from hei_nw.eval.memories import (
     StoreSettings,
     make_embedder,
     oracle_memories,
-    pack_traces,
+    pack_episodes,
     store_memories,
 )
 from hei_nw.eval.modes import B1Run, OnItem, RunInputs, pair_summary, prompts_for, run_b0, run_b1
@@ -51,19 +52,22 @@ __all__ = [
     "bin_by_lag",
     "build_prompt",
     "build_report",
+    "families_of",
+    "family_table",
     "fill_store",
     "git_state",
     "load_report",
     "make_embedder",
     "memory_comparison",
     "oracle_memories",
-    "pack_traces",
+    "pack_episodes",
     "pair_summary",
     "prompt_hash",
     "prompts_for",
     "read_samples",
     "recall_for",
     "render_comparison",
+    "render_families",
     "render_markdown",
     "report_paths",
     "run_b0",

@@ -1,4 +1,5 @@
-"""B1's memory per item: the item's own episode (oracle), recalled episodes (store), or none."""
+"""B1's memory per item: what a perfect store would recall (oracle), what the store
+recalls, or none."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hei_nw.datasets import Record
+from hei_nw.datasets import Record, oracle_episodes
 from hei_nw.eval.recall import fill_store, recall_for
 from hei_nw.memory import Embedder, HashingEmbedder
-from hei_nw.pack import pack_trace
+from hei_nw.pack import Episode, pack_episode
 
 
 @dataclass(frozen=True)
@@ -24,24 +25,28 @@ class StoreSettings:
     seed: int
 
 
-def pack_traces(traces: Sequence[dict[str, Any]], tokenizer: Any, cap: int) -> list[int]:
-    """Traces packed in order, concatenated, capped at ``cap`` memory tokens in all."""
+def pack_episodes(episodes: Sequence[Episode], tokenizer: Any, cap: int) -> list[int]:
+    """Episodes (traces or texts) packed in order, concatenated, capped at ``cap`` tokens in all."""
     ids: list[int] = []
-    for trace in traces:
-        ids += pack_trace(trace, tokenizer, cap)
+    for episode in episodes:
+        ids += pack_episode(episode, tokenizer, cap)
     return ids[:cap]
 
 
 def oracle_memories(
     records: Sequence[Record], tokenizer: Any, cap: int, negatives: int = 0, seed: int = 0
 ) -> list[list[int]]:
-    """Each item's own episode, plus up to ``negatives`` of its distractors (hard
-    negatives), in an order drawn per item from ``seed``."""
+    """What a perfect store would recall for each item (its own episode; B's original
+    and update, D's near-collisions, E's transcript parts), plus up to ``negatives``
+    of its distractors (hard negatives), in an order drawn per item from ``seed``."""
     memories = []
     for record in records:
-        traces = [record["trace"], *(d["trace"] for d in record["distractors"][:negatives])]
-        random.Random(f"hei-nw/oracle/{seed}/{record['id']}").shuffle(traces)
-        memories.append(pack_traces(traces, tokenizer, cap))
+        episodes = [
+            *oracle_episodes(record),
+            *(oracle_episodes(d)[0] for d in record["distractors"][:negatives]),
+        ]
+        random.Random(f"hei-nw/oracle/{seed}/{record['id']}").shuffle(episodes)
+        memories.append(pack_episodes(episodes, tokenizer, cap))
     return memories
 
 
@@ -62,5 +67,5 @@ def store_memories(
     filled = fill_store(records, embedder, store.filler, store.split, store.seed, store.keys)
     recalled = recall_for(records, filled, k)
     recalled.summary.update(embedder=embedder.name, keys=store.keys)
-    memories = [pack_traces(traces, tokenizer, cap) for traces in recalled.traces]
+    memories = [pack_episodes(traces, tokenizer, cap) for traces in recalled.traces]
     return memories, recalled.summary, recalled.items

@@ -18,6 +18,7 @@ from typing import Any
 from hei_nw.datasets import DEFAULT_LAG_BINS
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.comparison import render_comparison
+from hei_nw.eval.families import render_families
 from hei_nw.eval.provenance import versions
 from hei_nw.eval.results import ItemResult, as_rows
 from hei_nw.eval.samples import MAIN_RUN, ReportError, read_samples, samples_path, write_samples
@@ -58,11 +59,13 @@ def build_report(
     lag_bins: Sequence[int] = DEFAULT_LAG_BINS,
     comparison: Mapping[str, Any] | None = None,
     provenance: Mapping[str, Any] | None = None,
+    families: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Assemble the report for one run; ``baselines`` maps a baseline name to its items;
     ``comparison`` is a memory run beside its floor and reference (B1);
     ``provenance`` is :func:`versions` taken when the run started (default: now),
-    so code edited during a long run is not recorded as the code that ran. The
+    so code edited during a long run is not recorded as the code that ran;
+    ``families`` is :func:`hei_nw.eval.families.family_table`'s rows. The
     report holds items as the samples file's flat rows."""
     rows = as_rows(items)
     baseline_rows = {name: as_rows(b_items) for name, b_items in (baselines or {}).items()}
@@ -96,6 +99,8 @@ def build_report(
     }
     if comparison is not None:
         report["comparison"] = dict(comparison)
+    if families:
+        report["families"] = [dict(row) for row in families]
     return report
 
 
@@ -203,6 +208,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     ]
     if report.get("comparison"):
         lines += render_comparison(report["comparison"])
+    lines += render_families(report.get("families", []))
     for name in report.get("baselines_identical_to_b0", []):
         lines += [f"Baseline **{name}**: every prompt equals B0's, so it is B0 (no row).", ""]
     for name, baseline in report.get("baselines", {}).items():

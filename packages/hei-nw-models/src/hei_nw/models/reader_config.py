@@ -33,7 +33,7 @@ def check_saved_reader(directory: str | Path) -> Path:
     """
     folder = Path(directory)
     if not folder.is_dir():
-        raise ReaderError(f"{folder}: no such folder (expected a saved memory reader)")
+        raise ReaderError(f"{folder} is not a saved memory reader (no such folder)")
     if not (folder / CONFIG_NAME).is_file() or not (folder / WEIGHTS_NAME).is_file():
         raise ReaderError(
             f"{folder} is not a saved memory reader (needs {CONFIG_NAME} and {WEIGHTS_NAME})"

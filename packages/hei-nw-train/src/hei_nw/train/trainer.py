@@ -122,7 +122,8 @@ def train(
     optimizer = _optimizer(reader, config)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(config))
     source = SOURCES[config.task]
-    held_out = source(base.tokenizer, "test", config.seed + HELD_OUT_SEED_OFFSET, 0, config.eval_n)
+    # Training evaluates on dev, never on test (test is for release figures only).
+    held_out = source(base.tokenizer, "dev", config.seed + HELD_OUT_SEED_OFFSET, 0, config.eval_n)
 
     # The code that trains is the code at the start: edits made while a long run
     # goes on must not be recorded as its provenance.
@@ -223,7 +224,7 @@ def _finish(
         "data": {
             "task": config.task,
             "train_split": "train",
-            "held_out_split": "test",
+            "held_out_split": "dev",
             "scenario_mix": SCENARIO_MIX,
             "negatives_per_example": "0-3, uniform",
             "held_out_seed": config.seed + HELD_OUT_SEED_OFFSET,
