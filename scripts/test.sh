@@ -22,14 +22,16 @@ members=(
   packages/hei-nw-eval
   packages/hei-nw-memory
   packages/hei-nw-train
+  packages/hei-nw-api
   apps/harness
+  apps/server
 )
 
 uv lock --check
 
 for member in "${members[@]}"; do
   name=$(basename "$member")
-  [ "$name" = harness ] && name=hei-nw-harness
+  case "$name" in harness | server) name=hei-nw-$name ;; esac
   env_dir=".venvs/$name"
   echo "=== $name: tests in an environment with only its declared dependencies"
   rm -rf "$env_dir"

@@ -33,8 +33,9 @@ def test_a_store_holding_a_whole_b_or_c_run_has_one_right_episode_per_question(
 
 
 def test_oracle_memories_hold_the_target_and_the_asked_negatives_within_the_cap() -> None:
-    from hei_nw.eval import oracle_memories, pack_episodes
+    from hei_nw.eval import oracle_memories
     from hei_nw.models.testing import shared_tokenizer
+    from hei_nw.pack import pack_episodes
 
     tokenizer = shared_tokenizer()
     records = generate("A", 4, 3, split="test", confounders_ratio=3.0)

@@ -213,3 +213,23 @@ def test_hopfield_store_option_ranks_candidates() -> None:
     store = filled(hopfield_steps=1, hopfield_candidates=8)
     hits = store.recall("Kira Thorne blue scarf", k=3)
     assert len(hits) == 3 and hits[0].score >= hits[-1].score
+
+
+def test_text_episodes_and_provenance_survive_a_reopen(tmp_path: Path) -> None:
+    store = EpisodeStore(HashingEmbedder(256), tmp_path / "s")
+    note = store.write(
+        None, "The spare key is under the blue flowerpot.", {"pin": True, "by": "k1"}
+    )
+    trace = store.write({"who": "Ana", "what": "bag", "where": "Dock", "when": "2024-01-02"})
+    assert store.get(note).trace == {} and store.get(note).meta == {"pin": True, "by": "k1"}
+    hit = store.recall("where is the spare key", 1)[0]
+    assert (hit.id, hit.meta["by"]) == (note, "k1")
+    with pytest.raises(StoreError, match="needs non-empty text"):
+        store.write(None, "  ")
+    store.delete(trace)
+    with pytest.raises(StoreError, match="no episode"):
+        store.get(trace)
+    again = EpisodeStore.load(tmp_path / "s", HashingEmbedder(256))
+    assert [e.id for e in again.episodes()] == [note]
+    assert again.get(note).text == "The spare key is under the blue flowerpot."
+    assert again.get(note).meta == {"pin": True, "by": "k1"}

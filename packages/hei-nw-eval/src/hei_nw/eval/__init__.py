@@ -8,7 +8,6 @@ from hei_nw.eval.memories import (
     StoreSettings,
     make_embedder,
     oracle_memories,
-    pack_episodes,
     store_memories,
 )
 from hei_nw.eval.modes import B1Run, OnItem, RunInputs, pair_summary, prompts_for, run_b0, run_b1
@@ -60,7 +59,6 @@ __all__ = [
     "make_embedder",
     "memory_comparison",
     "oracle_memories",
-    "pack_episodes",
     "pair_summary",
     "prompt_hash",
     "prompts_for",

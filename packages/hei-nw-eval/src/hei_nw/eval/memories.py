@@ -11,7 +11,7 @@ from typing import Any
 from hei_nw.datasets import Record, oracle_episodes
 from hei_nw.eval.recall import fill_store, recall_for
 from hei_nw.memory import Embedder, HashingEmbedder
-from hei_nw.pack import Episode, pack_episode
+from hei_nw.pack import pack_episodes
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,6 @@ class StoreSettings:
     filler: int
     split: str
     seed: int
-
-
-def pack_episodes(episodes: Sequence[Episode], tokenizer: Any, cap: int) -> list[int]:
-    """Episodes (traces or texts) packed in order, concatenated, capped at ``cap`` tokens in all."""
-    ids: list[int] = []
-    for episode in episodes:
-        ids += pack_episode(episode, tokenizer, cap)
-    return ids[:cap]
 
 
 def oracle_memories(

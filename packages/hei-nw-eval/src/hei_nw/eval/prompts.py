@@ -1,29 +1,15 @@
-"""The one prompt builder shared by every mode and baseline.
-
-Reports record the template and its hash, so a number can be traced to the
-exact wording the model saw.
+"""The prompt builder every mode and baseline shares (its wording lives in
+:mod:`hei_nw.models.prompts`, where the user-facing API reads it too), and the
+hashes reports record so a number can be traced to the exact wording the model saw.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-PROMPT_TEMPLATE = (
-    "Answer the question with a short phrase taken from the notes.\n\n"
-    "Notes:\n{context}\n\n"
-    "Question: {query}"
-)
-"""Template with notes (B0, long-context and RAG baselines)."""
+from hei_nw.models.prompts import NO_CONTEXT_TEMPLATE, PROMPT_TEMPLATE, build_prompt
 
-NO_CONTEXT_TEMPLATE = "Answer the question with a short phrase.\n\nQuestion: {query}"
-"""Template without notes (``--no-context``: memory must supply the episode)."""
-
-
-def build_prompt(query: str, context: str | None = None) -> str:
-    """The prompt for ``query``, with ``context`` as notes when given."""
-    if context is None:
-        return NO_CONTEXT_TEMPLATE.format(query=query)
-    return PROMPT_TEMPLATE.format(context=context, query=query)
+__all__ = ["NO_CONTEXT_TEMPLATE", "PROMPT_TEMPLATE", "build_prompt", "prompt_hash", "template_hash"]
 
 
 def template_hash() -> str:

@@ -8,7 +8,7 @@ from hei_nw.memory.embedders import Embedder, HashingEmbedder, normalize_rows
 from hei_nw.memory.hopfield import complete, rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
-from hei_nw.memory.store import EpisodeStore, Hit, StoreError
+from hei_nw.memory.store import Episode, EpisodeStore, Hit, StoreError
 from hei_nw.memory.trace import render_text, validate_trace
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "DGKeyer",
     "DenseKeyer",
     "Embedder",
+    "Episode",
     "EpisodeStore",
     "HNSWSettings",
     "HashingEmbedder",

@@ -3,7 +3,9 @@
 On disk a store is a folder:
 
 * ``store.json`` - format, embedder name and dimension, keyer settings (written once);
-* ``episodes.jsonl`` - the append-only log, one JSON line per write or delete,
+* ``episodes.jsonl`` - the append-only log, one JSON line per write or delete
+  (a write holds the episode's trace - or none, for a text episode - its text
+  and its provenance ``meta``),
   flushed and fsync'd before ``write``/``delete`` return, so an acknowledged
   episode survives a killed process; a torn last line (the write that was being
   made) is dropped on reopen;
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,31 +29,44 @@ from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.hopfield import rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import Keyer, keyer_from_config, make_keyer
+from hei_nw.memory.store_files import (
+    FORMAT,
+    INDEX,
+    INDEX_META,
+    KEYS,
+    LOG,
+    META,
+    StoreError,
+    atomic,
+    read_log,
+    read_meta,
+    read_snapshot,
+)
 from hei_nw.memory.trace import SLOTS, render_text, validate_trace
 
-FORMAT = "hei-nw-episode-store/1"
-META, LOG, KEYS, INDEX, INDEX_META = (
-    "store.json",
-    "episodes.jsonl",
-    "keys.npy",
-    "index.faiss",
-    "index.json",
-)
-
-
-class StoreError(ValueError):
-    """A store cannot be used as asked; the message is one line for users."""
+__all__ = ["Episode", "EpisodeStore", "Hit", "StoreError"]
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One recalled episode, ranked (0 = best)."""
+    """One recalled episode, ranked (0 = best). A text episode's ``trace`` is empty."""
 
     id: str
     trace: dict[str, Any]
     text: str
     score: float
     rank: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One stored episode: a trace (slots) or a text (``trace`` empty), and its provenance."""
+
+    id: str
+    trace: dict[str, Any]
+    text: str
+    meta: dict[str, Any]
 
 
 class EpisodeStore:
@@ -87,18 +102,44 @@ class EpisodeStore:
         self._ids: list[str] = []  # row -> id
         self._rows: dict[str, int] = {}  # live id -> row
         self._episodes: list[tuple[dict[str, Any], str]] = []  # row -> (trace, text)
+        self._meta: list[dict[str, Any]] = []  # row -> provenance
         if self.path is not None:
             self._create_folder()
 
     # -- writing ----------------------------------------------------------------
-    def write(self, trace: Mapping[str, Any], text: str | None = None) -> str:
-        """Store one episode; returns its id once the write is durable."""
-        clean = validate_trace(trace)
-        text = render_text(clean) if text is None else text
+    def write(
+        self,
+        trace: Mapping[str, Any] | None,
+        text: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Store one episode - a trace, or with ``trace=None`` a text - with its
+        provenance ``meta`` (JSON-safe); returns its id once the write is durable."""
+        if trace is None:
+            if not isinstance(text, str) or not text.strip():
+                raise StoreError("a text episode needs non-empty text")
+            clean: dict[str, Any] = {}
+        else:
+            clean = validate_trace(trace)
+            text = render_text(clean) if text is None else text
+        provenance = dict(meta or {})
         episode_id = f"ep-{len(self._ids):08d}"
-        self._log({"op": "write", "id": episode_id, "trace": clean, "text": text})
-        self._add([episode_id], [(clean, text)], self.keyer.keys(self._embed([text])))
+        entry = {"op": "write", "id": episode_id, "trace": clean, "text": text}
+        self._log({**entry, "meta": provenance} if provenance else entry)
+        self._add([episode_id], [(clean, text)], self.keyer.keys(self._embed([text])), [provenance])
         return episode_id
+
+    def get(self, episode_id: str) -> Episode:
+        """The live episode ``episode_id``; a deleted or unknown id is a :class:`StoreError`."""
+        row = self._rows.get(episode_id)
+        if row is None:
+            raise StoreError(f"no episode {episode_id!r} in the store")
+        trace, text = self._episodes[row]
+        return Episode(episode_id, dict(trace), text, dict(self._meta[row]))
+
+    def episodes(self) -> list[Episode]:
+        """Every live episode, in write order."""
+        return [self.get(episode_id) for episode_id in self._rows]
 
     def delete(self, episode_id: str) -> None:
         if episode_id not in self._rows:
@@ -127,7 +168,14 @@ class EpisodeStore:
                 ((float(s), r) for s, (_, r) in zip(new, pairs, strict=True)), key=lambda p: -p[0]
             )
         return [
-            Hit(self._ids[row], dict(self._episodes[row][0]), self._episodes[row][1], score, rank)
+            Hit(
+                self._ids[row],
+                dict(self._episodes[row][0]),
+                self._episodes[row][1],
+                score,
+                rank,
+                dict(self._meta[row]),
+            )
             for rank, (score, row) in enumerate(pairs[:k])
         ]
 
@@ -137,16 +185,16 @@ class EpisodeStore:
         if self.path is None:
             raise StoreError("this store has no path; pass path= to persist it")
         vectors = self.index.vectors()
-        _atomic(self.path / KEYS, lambda p: np.save(p, vectors))
-        _atomic(self.path / INDEX, lambda p: self.index.write(str(p)))
+        atomic(self.path / KEYS, lambda p: np.save(p, vectors))
+        atomic(self.path / INDEX, lambda p: self.index.write(str(p)))
         meta = {"rows": len(vectors), "kind": self.index.kind}
-        _atomic(self.path / INDEX_META, lambda p: Path(p).write_text(json.dumps(meta)))
+        atomic(self.path / INDEX_META, lambda p: Path(p).write_text(json.dumps(meta)))
 
     @classmethod
     def load(cls, path: str | Path, embedder: Embedder, **options: Any) -> EpisodeStore:
         """Reopen a store folder; refuses foreign or corrupt folders with one line."""
         folder = Path(path)
-        meta = _read_meta(folder)
+        meta = read_meta(folder)
         if meta["embedder_dim"] != embedder.dim:
             raise StoreError(
                 f"{folder} was built with a {meta['embedder_dim']}-d embedder "
@@ -154,11 +202,12 @@ class EpisodeStore:
             )
         store = cls(embedder, None, _keyer=keyer_from_config(meta["keyer"]), **options)
         store.path = folder
-        writes, deletes = _read_log(folder / LOG)
-        snapshot = _read_snapshot(folder, len(writes), store.keyer.dim)
+        writes, deletes = read_log(folder / LOG)
+        snapshot = read_snapshot(folder, len(writes), store.keyer.dim)
         covered = 0 if snapshot is None else len(snapshot)
         ids = [w["id"] for w in writes]
         episodes = [(w["trace"], w["text"]) for w in writes]
+        metas = [w.get("meta", {}) for w in writes]
         fresh = (
             store.keyer.keys(store._embed([t for _, t in episodes[covered:]]))
             if covered < len(writes)
@@ -169,9 +218,9 @@ class EpisodeStore:
                 store.index.read(str(folder / INDEX), snapshot)
             except (RuntimeError, ValueError):  # index file lost or torn: rebuild from keys
                 store.index.add(snapshot)
-            store._register(ids[:covered], episodes[:covered])
+            store._register(ids[:covered], episodes[:covered], metas[:covered])
         if fresh is not None:
-            store._add(ids[covered:], episodes[covered:], fresh)
+            store._add(ids[covered:], episodes[covered:], fresh, metas[covered:])
         for episode_id in deletes:
             if episode_id in store._rows:
                 store.index.remove(store._rows.pop(episode_id))
@@ -186,17 +235,27 @@ class EpisodeStore:
             )
         return vectors
 
-    def _register(self, ids: list[str], episodes: list[tuple[dict[str, Any], str]]) -> None:
-        for episode_id, episode in zip(ids, episodes, strict=True):
+    def _register(
+        self,
+        ids: list[str],
+        episodes: list[tuple[dict[str, Any], str]],
+        metas: list[dict[str, Any]],
+    ) -> None:
+        for episode_id, episode, meta in zip(ids, episodes, metas, strict=True):
             self._rows[episode_id] = len(self._ids)
             self._ids.append(episode_id)
             self._episodes.append(episode)
+            self._meta.append(meta)
 
     def _add(
-        self, ids: list[str], episodes: list[tuple[dict[str, Any], str]], keys: np.ndarray
+        self,
+        ids: list[str],
+        episodes: list[tuple[dict[str, Any], str]],
+        keys: np.ndarray,
+        metas: list[dict[str, Any]],
     ) -> None:
         self.index.add(keys)
-        self._register(ids, episodes)
+        self._register(ids, episodes, metas)
 
     def _create_folder(self) -> None:
         assert self.path is not None
@@ -212,7 +271,7 @@ class EpisodeStore:
             "keyer": self.keyer.config(),
             "slots": list(SLOTS),
         }
-        _atomic(self.path / META, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
+        atomic(self.path / META, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
 
     def _log(self, entry: dict[str, Any]) -> None:
         if self.path is None:
@@ -221,69 +280,3 @@ class EpisodeStore:
             handle.write(json.dumps(entry, sort_keys=True) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-
-
-def _atomic(target: Path, write: Any) -> None:
-    tmp = target.with_name(f".{target.name}.tmp{target.suffix}")
-    write(tmp)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    tmp.replace(target)
-
-
-def _read_meta(folder: Path) -> dict[str, Any]:
-    try:
-        meta = json.loads((folder / META).read_text())
-    except FileNotFoundError:
-        raise StoreError(f"{folder} is not an episode store (no {META})") from None
-    except json.JSONDecodeError:
-        raise StoreError(f"{folder / META} is corrupt (not JSON)") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise StoreError(f"{folder} is not an episode store of format {FORMAT}")
-    return meta
-
-
-def _read_log(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Writes and deleted ids; a torn final line is dropped (and cut from the file)."""
-    if not path.exists():
-        return [], []
-    raw = path.read_bytes()
-    lines = raw.split(b"\n")
-    writes, deletes, good = [], [], 0
-    for number, line in enumerate(lines):
-        if not line:
-            continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            if number == len(lines) - 1:  # the write a killed process was making
-                with path.open("r+b") as handle:
-                    handle.truncate(good)
-                break
-            raise StoreError(f"{path} is corrupt at line {number + 1}") from None
-        good += len(line) + 1
-        if entry.get("op") == "write":
-            writes.append(entry)
-        elif entry.get("op") == "delete":
-            deletes.append(entry["id"])
-        else:
-            raise StoreError(f"{path} line {number + 1} is not a store entry")
-    return writes, deletes
-
-
-def _read_snapshot(folder: Path, writes: int, dim: int) -> np.ndarray | None:
-    """The saved keys if they fit the log (None: rebuild from the log)."""
-    try:
-        keys = np.load(folder / KEYS)
-        meta = json.loads((folder / INDEX_META).read_text())
-    except (FileNotFoundError, ValueError, OSError):
-        return None
-    if (
-        keys.ndim != 2
-        or keys.shape[1] != dim
-        or len(keys) > writes
-        or meta.get("rows") != len(keys)
-    ):
-        return None
-    snapshot: np.ndarray = keys
-    return snapshot

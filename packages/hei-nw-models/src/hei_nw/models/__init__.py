@@ -10,6 +10,7 @@ from hei_nw.models.loading import (
     load_model,
     silence_progress_bars,
 )
+from hei_nw.models.prompts import NO_CONTEXT_TEMPLATE, PROMPT_TEMPLATE, build_prompt
 from hei_nw.models.read_path import (
     adapter_attached,
     build_default_adapter,
@@ -25,6 +26,8 @@ from hei_nw.models.shipped import load_memory_reader, shipped_reader_path, weigh
 __all__ = [
     "DEFAULT_MODEL",
     "DTYPES",
+    "NO_CONTEXT_TEMPLATE",
+    "PROMPT_TEMPLATE",
     "Generation",
     "LoadedModel",
     "MemoryReader",
@@ -34,6 +37,7 @@ __all__ = [
     "adapter_attached",
     "build_default_adapter",
     "build_memory_reader",
+    "build_prompt",
     "check_saved_reader",
     "default_adapter_layer",
     "default_read_layers",

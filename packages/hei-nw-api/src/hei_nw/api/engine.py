@@ -1,0 +1,123 @@
+"""The engine: the frozen model, its tokenizer and the memory reader, turning questions and
+packed memories into answers.
+
+One engine serves many memories (a server's tenants share it). A reader
+attaches to the model for the length of one generate call, so generations run
+one at a time; several questions asked together go through one batched call
+(:meth:`Engine.answer` takes lists), which is how a server serves concurrent asks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from hei_nw.api.defaults import DEFAULTS, MemorySettings
+from hei_nw.models import (
+    DEFAULT_MODEL,
+    Generation,
+    LoadedModel,
+    MemoryReader,
+    build_prompt,
+    check_saved_reader,
+    generate_batch,
+    load_memory_reader,
+    load_model,
+    shipped_reader_path,
+)
+from hei_nw.pack import Episode, pack_episodes
+
+
+class Engine:
+    """A loaded model and reader; :meth:`answer` is the whole read path."""
+
+    def __init__(self, loaded: LoadedModel, reader: MemoryReader, settings: MemorySettings) -> None:
+        self.loaded = loaded
+        self.reader = reader
+        self.settings = settings
+        self._generating = threading.Lock()
+
+    @classmethod
+    def load(cls, settings: MemorySettings = DEFAULTS, device: str | None = None) -> Engine:
+        """The model and reader ``settings`` name (the reader path is checked first: a wrong
+        path costs a second, not the model's load)."""
+        path: Path | None = None
+        if settings.reader != "default":
+            path = check_saved_reader(settings.reader)
+        elif settings.model == DEFAULT_MODEL:
+            path = shipped_reader_path()
+        loaded = load_model(settings.model, device=device)
+        if path is None:
+            raise ValueError(
+                f"no shipped reader for {settings.model!r}; pass a saved reader's folder"
+            )
+        reader = load_memory_reader(loaded.model, path, revision=loaded.revision)
+        return cls(loaded, reader, settings)
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.loaded.tokenizer
+
+    def pack(self, episodes: Sequence[Episode]) -> list[int]:
+        """Recalled episodes (traces or texts), best first, as one memory within the budget."""
+        cap = self.reader.config.max_mem_tokens or self.settings.max_mem_tokens
+        return pack_episodes(episodes, self.tokenizer, cap)
+
+    def answer(
+        self,
+        questions: Sequence[str],
+        memories: Sequence[Sequence[int]],
+        stream: Callable[[str], None] | None = None,
+    ) -> list[Generation]:
+        """Answers to ``questions``, each reading its memory, in one batched generate call
+        (the harness's B1 call: the no-notes prompt, chat template, greedy). ``stream``
+        (one question only) receives the answer's text as it is generated."""
+        if stream is not None and len(questions) != 1:
+            raise ValueError("streaming answers one question at a time")
+        extra: dict[str, Any] = {}
+        if stream is not None:
+            extra["streamer"] = TextSink(self.tokenizer, stream, self.settings.stop)
+        with self._generating:
+            return generate_batch(
+                [build_prompt(question) for question in questions],
+                max_new_tokens=self.settings.max_new_tokens,
+                stop=list(self.settings.stop),
+                model=self.loaded.model,
+                tokenizer=self.tokenizer,
+                chat=True,
+                adapter=self.reader,
+                mem_tokens=[list(m) for m in memories],
+                **extra,
+            )
+
+
+class TextSink:
+    """A transformers streamer: passes each new piece of answer text to ``write``, up to
+    the first stop string (what the final answer keeps)."""
+
+    def __init__(self, tokenizer: Any, write: Callable[[str], None], stop: Sequence[str]) -> None:
+        self.tokenizer, self.write, self.stop = tokenizer, write, tuple(stop)
+        self._ids: list[int] = []
+        self._shown = 0
+        self._prompt_seen = False
+        self._done = False
+
+    def put(self, value: Any) -> None:
+        if not self._prompt_seen:  # generate passes the prompt first
+            self._prompt_seen = True
+            return
+        if self._done:
+            return
+        self._ids += [int(i) for i in value.reshape(-1).tolist()]
+        text = self.tokenizer.decode(self._ids, skip_special_tokens=True).lstrip()
+        cuts = [text.index(s) for s in self.stop if s in text]
+        if cuts:
+            text, self._done = text[: min(cuts)], True
+        if len(text) > self._shown:
+            self.write(text[self._shown :])
+            self._shown = len(text)
+
+    def end(self) -> None:
+        self._done = True

@@ -1,0 +1,277 @@
+"""``Memory``: the door for users. Remember things once; ask later with nothing in the prompt.
+
+    with Memory.open("~/notes-memory") as memory:
+        memory.remember("The spare key is under the blue flowerpot.", pin=True)
+        answer = memory.ask("Where is the spare key?")
+        print(answer.text, [e.id for e in answer.episodes])
+
+A memory is a folder holding an episodic store (``store/``: a durable log, so an
+acknowledged write survives a killed process). Asking recalls the best-matching
+episodes, packs them as memory tokens and lets the frozen model answer through
+the memory reader - the harness's B1 read path, with the same prompt, reader
+and store, so the API answers as the harness measures. The model loads on the
+first ask, not on open: remembering, listing and forgetting need none.
+Thread-safe within one process: writes one at a time, recalls concurrently.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hei_nw.api.defaults import DEFAULTS, MemorySettings
+from hei_nw.api.engine import Engine
+from hei_nw.api.locks import ReadWriteLock
+from hei_nw.api.redact import redact
+from hei_nw.memory import Episode, EpisodeStore, HashingEmbedder, Hit, StoreError
+
+STORE = "store"
+
+
+class MemoryUsageError(ValueError):
+    """An episode or question that cannot be used; the message is one line for users."""
+
+
+class UnknownEpisodeError(LookupError):
+    """No live episode has this id (never written, or forgotten)."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :meth:`Memory.remember` did: the new id, or why nothing was written."""
+
+    id: str | None
+    written: bool
+    reason: str
+    redactions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UsedEpisode:
+    """A recalled episode an answer read, with its recall score and rank (0 = best)."""
+
+    id: str
+    text: str
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer and what it rests on."""
+
+    text: str
+    episodes: tuple[UsedEpisode, ...]
+    memory_used: bool
+    latency_s: float
+    """Wall time of the call that answered it (one batched call may answer several)."""
+    finish_reason: str
+
+
+class Memory:
+    """A folder of episodes and the model that answers from them."""
+
+    def __init__(
+        self, folder: Path, store: EpisodeStore, settings: MemorySettings, engine: Engine | None
+    ) -> None:
+        self.folder = folder
+        self.settings = settings
+        self._store = store
+        self._engine = engine
+        self._lock = ReadWriteLock()
+        self._loading = threading.Lock()
+
+    # -- opening ----------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        folder: str | Path,
+        model: str | None = None,
+        reader: str | None = None,
+        *,
+        settings: MemorySettings = DEFAULTS,
+        engine: Engine | None = None,
+    ) -> Memory:
+        """Open the memory in ``folder`` (created if new). ``model`` and ``reader`` override
+        the defaults (SmolLM2 and its shipped reader); ``engine`` shares an already
+        loaded model and reader (a server's tenants)."""
+        settings = replace(
+            settings, model=model or settings.model, reader=reader or settings.reader
+        )
+        root = Path(folder).expanduser()
+        if root.exists() and not root.is_dir():
+            raise MemoryUsageError(f"{root} is a file, not a memory folder")
+        embedder = HashingEmbedder(settings.embedder_dim)
+        try:
+            if (root / STORE / "store.json").exists():
+                store = EpisodeStore.load(root / STORE, embedder)
+            else:
+                store = EpisodeStore(embedder, root / STORE, keys=settings.keys)
+        except StoreError as exc:
+            raise MemoryUsageError(str(exc)) from None
+        return cls(root, store, settings, engine)
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Snapshot the index so the next open is quick (the log is durable already)."""
+        with self._lock.writing():
+            self._store.save()
+
+    @property
+    def engine(self) -> Engine:
+        """The model and reader, loaded on first use."""
+        with self._loading:
+            if self._engine is None:
+                self._engine = Engine.load(self.settings)
+        return self._engine
+
+    # -- writing ----------------------------------------------------------------
+    def remember(
+        self,
+        episode: str | Mapping[str, Any],
+        pin: bool = False,
+        reward: float = 0.0,
+        *,
+        redact_private: bool | None = None,
+        source: str = "api",
+    ) -> Written:
+        """Store a text (a note, a message) or a trace (``who/what/where/when`` and more).
+
+        Private data is redacted first unless ``redact_private=False`` (the opt-out is
+        recorded in the episode's provenance). Every episode is written today: the write
+        gate that decides what is worth remembering is not built yet, and ``reason`` says so.
+        """
+        text, trace, removed = self._clean(episode, self._redacting(redact_private))
+        meta = {
+            "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source": source,
+            "pin": bool(pin),
+            "reward": float(reward),
+            "redaction": removed if removed is not None else "off (opted out)",
+            "gate": "write-all (no write gate yet)",
+        }
+        with self._lock.writing():
+            episode_id = self._store.write(trace, text, meta)
+        return Written(episode_id, True, "written (no write gate yet)", removed or {})
+
+    def forget(self, episode_id: str) -> None:
+        """Delete an episode for good (a durable delete in the log)."""
+        with self._lock.writing():
+            try:
+                self._store.delete(episode_id)
+            except StoreError:
+                raise UnknownEpisodeError(episode_id) from None
+
+    # -- reading ----------------------------------------------------------------
+    def episodes(self) -> list[Episode]:
+        """Every live episode, oldest first."""
+        with self._lock.reading():
+            return self._store.episodes()
+
+    def get(self, episode_id: str) -> Episode:
+        with self._lock.reading():
+            try:
+                return self._store.get(episode_id)
+            except StoreError:
+                raise UnknownEpisodeError(episode_id) from None
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def recall(self, question: str, k: int | None = None) -> list[Hit]:
+        """The ``k`` episodes that best match ``question``, best first."""
+        question = self._question(question)
+        with self._lock.reading():
+            return self._store.recall(question, k or self.settings.recall_k)
+
+    def ask(
+        self, question: str, k: int | None = None, stream: Callable[[str], None] | None = None
+    ) -> Answer:
+        """Answer from memory alone; ``stream`` receives the answer's text as it comes."""
+        return self.ask_many([question], k, stream)[0]
+
+    def ask_many(
+        self,
+        questions: Sequence[str],
+        k: int | None = None,
+        stream: Callable[[str], None] | None = None,
+    ) -> list[Answer]:
+        """Several questions in one batched generate call."""
+        return answer_together(self.engine, [(self, q, k) for q in questions], stream)
+
+    # -- checks -----------------------------------------------------------------
+    def _redacting(self, choice: bool | None) -> bool:
+        return self.settings.redact if choice is None else choice
+
+    def _clean(
+        self, episode: str | Mapping[str, Any], redacting: bool
+    ) -> tuple[str | None, dict[str, Any] | None, dict[str, int] | None]:
+        """(text, trace, what redaction removed - None when it was off)."""
+        removed: dict[str, int] = {}
+
+        def scrub(value: str) -> str:
+            if not redacting:
+                return value
+            result = redact(value)
+            for kind, count in result.removed.items():
+                removed[kind] = removed.get(kind, 0) + count
+            return result.text
+
+        if isinstance(episode, str):
+            if not episode.strip():
+                raise MemoryUsageError("an episode must not be empty")
+            if len(episode) > self.settings.max_text_chars:
+                raise MemoryUsageError(
+                    f"an episode holds at most {self.settings.max_text_chars} characters, "
+                    f"got {len(episode)}"
+                )
+            return scrub(episode.strip()), None, removed if redacting else None
+        if not isinstance(episode, Mapping):
+            raise MemoryUsageError(
+                f"an episode is a text or a trace (a mapping), got {type(episode).__name__}"
+            )
+        trace = {k: scrub(v) if isinstance(v, str) else v for k, v in episode.items()}
+        return None, trace, removed if redacting else None
+
+    def _question(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise MemoryUsageError("a question must be a non-empty text")
+        if len(question) > self.settings.max_text_chars:
+            raise MemoryUsageError(
+                f"a question holds at most {self.settings.max_text_chars} characters"
+            )
+        return question
+
+
+def answer_together(
+    engine: Engine,
+    asks: Sequence[tuple[Memory, str, int | None]],
+    stream: Callable[[str], None] | None = None,
+) -> list[Answer]:
+    """Answer ``(memory, question, k)`` asks - of one memory or of several sharing
+    ``engine`` (a server's tenants) - with one batched generate call."""
+    began = time.perf_counter()
+    recalled = [memory.recall(question, k) for memory, question, k in asks]
+    memories = [engine.pack([h.trace or h.text for h in hits]) for hits in recalled]
+    generations = engine.answer([q.strip() for _, q, _ in asks], memories, stream)
+    latency = time.perf_counter() - began
+    return [
+        Answer(
+            text=generation["text"],
+            episodes=tuple(UsedEpisode(h.id, h.text, h.score, h.rank) for h in hits),
+            memory_used=bool(hits),
+            latency_s=latency,
+            finish_reason=generation["finish_reason"],
+        )
+        for hits, generation in zip(recalled, generations, strict=True)
+    ]
