@@ -11,6 +11,8 @@
 #   A with the episode as a plain sentence / inside a paragraph      render-sentence/, render-paragraph/
 #   A with extra fields (with, why) asked for                        fields-extra/
 #   A with three hard negatives in memory                            hard-negatives-3/
+#   SQuAD v1.1 dev's test half, the passage only in memory (24 tokens) squad/
+#     (fetch the data once first: uv run python -m hei_nw.datasets.fetch)
 #
 # Run it from a clean checkout: each report records the commit and whether it was dirty.
 # N items per run (default 500); ONLY=name runs one of the rows above (default: all);
@@ -42,3 +44,4 @@ run render-sentence --scenario A --forms train --render sentence --outdir "$out/
 run render-paragraph --scenario A --forms train --render paragraph --outdir "$out/render-paragraph" "$@"
 run fields-extra --scenario A --forms train --fields extra --outdir "$out/fields-extra" "$@"
 run hard-negatives-3 --scenario A --forms heldout --negatives 3 --outdir "$out/hard-negatives-3" "$@"
+run squad --scenario squad --max-new-tokens 24 --outdir "$out/squad" "$@"

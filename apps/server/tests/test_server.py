@@ -4,12 +4,8 @@ one; only the weights are small). Loops are bounded and stop by themselves."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +17,7 @@ import pytest
 
 from hei_nw.models import build_memory_reader
 from hei_nw.models.testing import shared_tokenizer, tiny_model
+from hei_nw.server.process import ServerProcess
 
 KEYS = {"alpha": "alpha-key-123", "beta": "beta-key-4567"}
 
@@ -36,11 +33,8 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "model", root / "reader"
 
 
-class Running:
-    """A server process and a client for each tenant."""
-
-    def __init__(self, process: subprocess.Popen[bytes], url: str) -> None:
-        self.process, self.url = process, url
+class Running(ServerProcess):
+    """A server process, and a client for each tenant."""
 
     def client(self, tenant: str | None = "alpha", key: str | None = None) -> httpx.Client:
         token = key if key is not None else KEYS.get(tenant or "", "")
@@ -48,40 +42,12 @@ class Running:
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def start(store: Path, tiny: tuple[Path, Path], *extra: str) -> Running:
-    keys = store.parent / f"{store.name}-keys.txt"
-    keys.write_text("".join(f"{key} {tenant}\n" for tenant, key in KEYS.items()))
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "hei_nw.server", "--store", str(store), "--keys", str(keys),
-        "--port", str(port), "--model", str(tiny[0]), "--reader", str(tiny[1]), *extra,
-    ]  # fmt: skip
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return Running(process, url)
-        except httpx.TransportError:
-            time.sleep(0.2)
-        if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "died")
-    process.kill()
-    raise RuntimeError("server did not start in 90 s")
+    return Running(store, KEYS, "--model", str(tiny[0]), "--reader", str(tiny[1]), *extra)
 
 
 def stop(running: Running, sig: int = signal.SIGTERM) -> None:
-    running.process.send_signal(sig)
-    running.process.wait(timeout=30)
+    running.kill() if sig == signal.SIGKILL else running.stop()
 
 
 @pytest.fixture
@@ -110,6 +76,11 @@ def test_two_tenants_write_ask_read_forget_in_isolation(server: Running) -> None
     assert (
         beta.post("/v1/ask", json={"question": "Where is the spare key?"}).json()["episodes"] == []
     )
+    repeated = alpha.post(
+        "/v1/episodes", json={"text": "the spare key is under the blue flowerpot"}
+    )
+    assert repeated.status_code == 200 and repeated.json()["written"] is False
+    assert "near-duplicate" in repeated.json()["reason"]
     assert alpha.delete(f"/v1/episodes/{episode_id}").json() == {"id": episode_id, "deleted": True}
     assert alpha.get(f"/v1/episodes/{episode_id}").status_code == 404
 
@@ -233,8 +204,7 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(
     deadline = time.monotonic() + 30
     while len(acknowledged) < 60 and time.monotonic() < deadline:
         time.sleep(0.01)
-    running.process.send_signal(signal.SIGKILL)
-    running.process.wait(timeout=30)
+    running.kill()
     stop_writing.set()
     for thread in threads:
         thread.join(timeout=30)

@@ -86,6 +86,23 @@ def test_fresh_gate_still_receives_a_gradient() -> None:
     assert head.gate.grad is not None
 
 
+def test_trainable_logits_get_finite_gradients_even_for_tiny_base_probabilities() -> None:
+    """With adapters upstream the base logits are trainable; a memory token the base
+    gives p ~ 1e-35 once made the mixture's gradient inf/NaN (the q / p**2 term)."""
+    head = make_head(gate=1.0)
+    logits = torch.zeros(1, 3, VOCAB)
+    logits[..., 11] = -80.0  # p(11) ~ 1e-35, below the 1e-30 floor
+    logits[..., 12] = -45.0  # p(12) ~ 1e-20: 1 / p**2 overflows float32
+    logits.requires_grad_(True)
+    out = head(
+        logits, torch.randn(1, 3, HIDDEN), make_memory(head, torch.tensor([[10, 11, 12, 13]]))
+    )
+    assert torch.isfinite(out).all()
+    out.log_softmax(-1)[..., 11].sum().backward()
+    assert logits.grad is not None and torch.isfinite(logits.grad).all()
+    assert all(torch.isfinite(p.grad).all() for p in head.parameters() if p.grad is not None)
+
+
 def test_memory_expands_for_beams() -> None:
     head = make_head(gate=1.0)
     memory = make_memory(head, torch.randint(3, VOCAB, (2, 5)))

@@ -17,7 +17,8 @@ from hei_nw.models import MemoryReader
 from hei_nw.models.testing import shared_tokenizer
 from hei_nw.train import copy_examples, preset, scenario_examples, train
 from hei_nw.train.batching import answer_loss, collate
-from hei_nw.train.examples import SOURCES, copy_token_halves
+from hei_nw.train.examples import copy_token_halves
+from hei_nw.train.sources import SOURCES
 
 
 def test_no_held_out_entity_appears_in_a_training_episode() -> None:
@@ -208,3 +209,37 @@ def test_training_curves_have_a_legend_for_both_lines() -> None:
     legend = fig.axes[0].get_legend()
     assert legend is not None
     assert [text.get_text() for text in legend.get_texts()] == ["train loss", "held-out EM"]
+
+
+def test_squad_examples_answer_with_the_passages_own_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQuAD-shaped files the test writes: the answer ids are a span of the memory."""
+    from hei_nw.datasets import squad
+    from hei_nw.train.squad_examples import squad_examples
+
+    folder = tmp_path / "squad"
+    folder.mkdir()
+    for source, name in squad.SOURCES.items():
+        paragraphs = [
+            {
+                "context": f"In {1800 + i} the {source} mill at Vell-{i} made {i * 7} copper kettles.",
+                "qas": [
+                    {"id": f"{source}-{i}", "question": f"How many kettles did mill {i} make?",
+                     "answers": [{"text": f"{i * 7} copper kettles", "answer_start": 0}]}
+                ],
+            }
+            for i in range(1, 9)
+        ]  # fmt: skip
+        articles = [{"title": f"T{i}", "paragraphs": [p]} for i, p in enumerate(paragraphs)]
+        (folder / name).write_text(json.dumps({"data": articles}))
+    monkeypatch.setenv("HEI_NW_DATA", str(tmp_path))
+    tokenizer = shared_tokenizer()
+    for split in ("train", "dev"):
+        examples = squad_examples(tokenizer, split, seed=0, start=0, count=6)
+        assert examples == squad_examples(tokenizer, split, seed=0, start=0, count=6)
+        for example in examples:
+            answer, memory = example.answer_ids, example.memory_ids
+            assert any(memory[i : i + len(answer)] == answer for i in range(len(memory)))
+            assert tokenizer.decode(answer).strip() == example.answer
+            assert tokenizer.decode(memory).startswith("<episodic>\nIn ")

@@ -140,6 +140,8 @@ A_ONLY = {"values": "plain", "render": "template", "fields": "slots"}
 
 def dataset_options(args: argparse.Namespace) -> dict[str, Any]:
     """The generator options the command line names (scenario A takes the most)."""
+    if args.scenario == "squad":  # real questions: their own wording, no variants
+        return {"split": args.split}
     options: dict[str, Any] = {"split": args.split, "forms": args.forms}
     if args.scenario == "A":
         options |= {name: getattr(args, name) for name in A_ONLY}

@@ -19,6 +19,7 @@ from pathlib import Path
 from hei_nw.harness.args import HelpFormatter, UsageError, check_output_folder, layer_list, positive
 from hei_nw.models import ModelLoadError, ReaderError
 from hei_nw.train import CHECKPOINT, PRESETS, preset, train
+from hei_nw.train.sources import SOURCES
 
 
 def by_preset(field: str) -> str:
@@ -40,7 +41,7 @@ def build_train_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, help="output folder (a saved reader, log, curves)")
     parser.add_argument(
         "--task",
-        choices=["scenarios", "copy"],
+        choices=sorted(SOURCES),
         default=None,
         help="example source " + by_preset("task"),
     )

@@ -146,7 +146,11 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
         return Response(body, media_type=content_type)
 
     @app.post("/v1/episodes", status_code=201)
-    def write(body: EpisodeIn, who: TenantDep, srv: ServerDep) -> dict[str, Any]:
+    def write(
+        body: EpisodeIn, who: TenantDep, srv: ServerDep, response: Response
+    ) -> dict[str, Any]:
+        """201 with the new id; 200 with ``"written": false`` and the reason when the
+        write gate refused it (a near-duplicate, the system's own output)."""
         memory = srv.memory(who)
         written = memory.remember(
             body.text,
@@ -157,7 +161,8 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
         )
         srv.metrics.set_size(tenant_tag(who), len(memory))
         if not written.written or written.id is None:
-            srv.metrics.refused(written.reason)
+            srv.metrics.refused(written.reason.split(" of ")[0].split(" (")[0])
+            response.status_code = 200
             return {"id": None, "written": False, "reason": written.reason}
         return {
             "id": _public(who, written.id),

@@ -48,6 +48,8 @@ MAX_SWITCH = 0.999
 """Cap on the copy probability, so the base distribution is never multiplied by 0."""
 TINY_PROB = 1e-30
 """Floor on base probabilities in ``q / p``: float32 underflow must not divide by 0."""
+MAX_LOG_INVERSE = -math.log(TINY_PROB)
+"""1/p is capped at 1/TINY_PROB (about 1e30, well inside fp32)."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,13 @@ class CopyHead(Fp32Gated):
         copy = self.copy_distribution(queries, memory, base.shape[-1], context).float()  # q
         s = self.switch(queries).float()  # (B, T, 1)
         odds = s / (1 - s)
-        ratio = copy / torch.softmax(base, dim=-1).clamp_min(TINY_PROB)  # q / p
+        # q / p as q * exp(-log p), with 1/p capped at 1/TINY_PROB. Dividing by a clamped
+        # softmax instead has a backward of -q / p**2, which overflows to inf for any
+        # p below ~1e-19 and turns into NaN at the clamp: harmless while the base is
+        # frozen (no gradient reaches p), fatal once adapters make the base logits
+        # trainable - rare passage words in long real memories have such tiny p.
+        inverse_p = torch.exp((-torch.log_softmax(base, dim=-1)).clamp_max(MAX_LOG_INVERSE))
+        ratio = copy * inverse_p  # q / p
         out = (base + torch.log1p(odds * ratio)).to(logits.dtype)
         has_memory = memory.mask.expand(logits.shape[0], -1).any(dim=1)
         return torch.where(has_memory[:, None, None], out, logits)

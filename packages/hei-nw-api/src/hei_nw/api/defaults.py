@@ -38,6 +38,20 @@ class MemorySettings:
     """Remove e-mail addresses, phone numbers, card numbers and IBANs before writing."""
     max_text_chars: int = 20_000
     """Longest episode text accepted (a long note; the reader reads 384 tokens of it)."""
+    gate: str = "hygiene"
+    """What decides a write: ``"off"`` (everything), ``"hygiene"`` (refuse near-duplicates
+    and the system's own output - no model needed), or ``"salience"`` (hygiene, then the
+    write gate on surprise, novelty, reward and pin; loads the model to measure surprise)."""
+    duplicate_similarity: float = 0.97
+    """Keys at least this similar (and the same words in nearly the same order) make a
+    near-duplicate. Hashed keys give 1.0 for the same text in other case or punctuation,
+    and for the same words in another order; 0.88 for a note with one number changed."""
+    gate_threshold: float = 1.0
+    """``tau`` for ``gate="salience"``: an unsurprising (z = 0), fully novel note scores 1.0."""
+    capacity: int | None = None
+    """Most episodes kept; beyond it the lowest decayed salience goes (never a pinned one)."""
+    half_life: float = 1_000.0
+    """Writes after which an episode's salience counts half when choosing what to evict."""
 
 
 DEFAULTS = MemorySettings()

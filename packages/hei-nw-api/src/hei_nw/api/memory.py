@@ -26,9 +26,10 @@ from typing import Any
 
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.api.engine import Engine
+from hei_nw.api.gating import Gatekeeper
 from hei_nw.api.locks import ReadWriteLock
 from hei_nw.api.redact import redact
-from hei_nw.memory import Episode, EpisodeStore, HashingEmbedder, Hit, StoreError
+from hei_nw.memory import Episode, EpisodeStore, HashingEmbedder, Hit, StoreError, render_text
 
 STORE = "store"
 
@@ -43,12 +44,15 @@ class UnknownEpisodeError(LookupError):
 
 @dataclass(frozen=True)
 class Written:
-    """What :meth:`Memory.remember` did: the new id, or why nothing was written."""
+    """What :meth:`Memory.remember` did: the new id, or why nothing was written; the
+    gate's verdict (signals, score, threshold) and any episode evicted to make room."""
 
     id: str | None
     written: bool
     reason: str
     redactions: dict[str, int] = field(default_factory=dict)
+    gate: dict[str, object] = field(default_factory=dict)
+    evicted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Memory:
         self._engine = engine
         self._lock = ReadWriteLock()
         self._loading = threading.Lock()
+        self._gate = Gatekeeper(self)
 
     # -- opening ----------------------------------------------------------------
     @classmethod
@@ -145,24 +150,32 @@ class Memory:
         redact_private: bool | None = None,
         source: str = "api",
     ) -> Written:
-        """Store a text (a note, a message) or a trace (``who/what/where/when`` and more).
+        """Store a text (a note, a message) or a trace (``who/what/where/when`` and more),
+        if the write gate lets it in (``settings.gate``; :mod:`hei_nw.api.gating`).
 
         Private data is redacted first unless ``redact_private=False`` (the opt-out is
-        recorded in the episode's provenance). Every episode is written today: the write
-        gate that decides what is worth remembering is not built yet, and ``reason`` says so.
+        recorded in the episode's provenance). A refusal is not an error: ``Written``
+        says why (a near-duplicate, the system's own output, low salience).
         """
         text, trace, removed = self._clean(episode, self._redacting(redact_private))
-        meta = {
-            "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "source": source,
-            "pin": bool(pin),
-            "reward": float(reward),
-            "redaction": removed if removed is not None else "off (opted out)",
-            "gate": "write-all (no write gate yet)",
-        }
+        key_text = text if text is not None else render_text(trace or {})
+        redactions = removed or {}
         with self._lock.writing():
+            decision = self._gate.decide(key_text, pin, reward)
+            if not decision.write:
+                return Written(None, False, decision.reason, redactions, decision.as_dict())
+            meta = {
+                "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "source": source,
+                "pin": bool(pin),
+                "reward": float(reward),
+                "redaction": removed if removed is not None else "off (opted out)",
+                "gate": decision.as_dict(),
+                "salience": decision.score,
+            }
             episode_id = self._store.write(trace, text, meta)
-        return Written(episode_id, True, "written (no write gate yet)", removed or {})
+            evicted = self._gate.evict(self._store)
+        return Written(episode_id, True, decision.reason, redactions, decision.as_dict(), evicted)
 
     def forget(self, episode_id: str) -> None:
         """Delete an episode for good (a durable delete in the log)."""
@@ -187,6 +200,11 @@ class Memory:
 
     def __len__(self) -> int:
         return len(self._store)
+
+    @property
+    def store(self) -> EpisodeStore:
+        """The episode store underneath (read it under :meth:`episodes` and :meth:`recall`)."""
+        return self._store
 
     def recall(self, question: str, k: int | None = None) -> list[Hit]:
         """The ``k`` episodes that best match ``question``, best first."""
@@ -265,6 +283,10 @@ def answer_together(
     memories = [engine.pack([h.trace or h.text for h in hits]) for hits in recalled]
     generations = engine.answer([q.strip() for _, q, _ in asks], memories, stream)
     latency = time.perf_counter() - began
+    for (memory, question, _), hits, generation in zip(asks, recalled, generations, strict=True):
+        # What the system says or recalls is never written back as if a user had said it.
+        memory._gate.produced(generation["text"], *(h.text for h in hits))
+        memory._gate.heard(question)
     return [
         Answer(
             text=generation["text"],

@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from hei_nw.datasets import Record
+from hei_nw.datasets import Record, gold_answers
 from hei_nw.eval.prompts import prompt_hash
 from hei_nw.eval.results import ItemResult
 from hei_nw.eval.scoring import score
@@ -98,7 +98,7 @@ def run_rules(
                 prompt_hash=prompt_hash(record["query"]),
                 prediction=prediction,
                 expected=record["expected"],
-                scores=score(prediction, record["expected"]),
+                scores=score(prediction, gold_answers(record)),
                 latency_s=time.perf_counter() - began,
                 prompt_tokens=0,
                 generated_tokens=0,

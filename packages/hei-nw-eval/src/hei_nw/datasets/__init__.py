@@ -1,4 +1,5 @@
-"""Scenario generators A-E: deterministic, prefix-stable synthetic evaluation items.
+"""Scenario generators A-E (deterministic, prefix-stable synthetic items) and SQuAD
+(real passages in memory, :mod:`hei_nw.datasets.squad`).
 
 ``generate(n, seed, **options)`` of every scenario returns ``n`` :class:`Record`
 items; ``GENERATORS`` maps scenario letters to those functions. The package's
@@ -9,11 +10,18 @@ items; ``GENERATORS`` maps scenario letters to those functions. The package's
 from collections.abc import Callable
 from typing import Any
 
-from hei_nw.datasets import scenario_a, scenario_b, scenario_c, scenario_d, scenario_e
+from hei_nw.datasets import scenario_a, scenario_b, scenario_c, scenario_d, scenario_e, squad
 from hei_nw.datasets.forms import FORMS, HELD_OUT
 from hei_nw.datasets.inventory import SPLITS, Vocabulary, vocabulary
 from hei_nw.datasets.lag import DEFAULT_LAG_BINS, assign_lags, write_order
-from hei_nw.datasets.records import REQUIRED_FIELDS, Episode, Record, Trace, oracle_episodes
+from hei_nw.datasets.records import (
+    REQUIRED_FIELDS,
+    Episode,
+    Record,
+    Trace,
+    gold_answers,
+    oracle_episodes,
+)
 from hei_nw.datasets.scenario_a import FIELDS, RENDERS
 from hei_nw.datasets.values import HELD_OUT_FORMATS, VALUES
 
@@ -23,6 +31,7 @@ GENERATORS: dict[str, Callable[..., list[Record]]] = {
     "C": scenario_c.generate,
     "D": scenario_d.generate,
     "E": scenario_e.generate,
+    "squad": squad.generate,
 }
 
 
@@ -51,6 +60,7 @@ __all__ = [
     "Trace",
     "Vocabulary",
     "generate",
+    "gold_answers",
     "oracle_episodes",
     "vocabulary",
     "write_order",

@@ -99,6 +99,11 @@ def oracle_episodes(record: Record) -> list[Episode]:
     return list(record.get("memory") or [record["trace"]])
 
 
+def gold_answers(record: Record) -> list[str]:
+    """Every answer counted right: SQuAD items carry several, scenario items one."""
+    return list(record.get("extra", {}).get("answers") or [record["expected"]])
+
+
 def item_streams(scenario: str, n: int, seed: int) -> Iterator[tuple[str, random.Random]]:
     """``(item id, random stream)`` for items ``0..n-1`` of a scenario.
 

@@ -1,34 +1,47 @@
 """A run's episodes in an episodic store, recalled by each question.
 
-Every episode of a run - each item's target and its distractors, plus optional
-filler episodes - is written to a fresh :class:`~hei_nw.memory.EpisodeStore`
-in item order; each question then recalls its top ``k``. Retrieval is scored
-against the item's own trace: P@1, MRR and recall@k, with recall latency.
+Every episode of a run - what each item's question needs (its trace, or B's
+original and update, E's transcript parts, a SQuAD passage) and its distractors,
+plus optional filler episodes - is written to a fresh
+:class:`~hei_nw.memory.EpisodeStore` in write order; each question then recalls
+its top ``k``. Retrieval is scored against the item's own episode: P@1, MRR and
+recall@k, with recall latency.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hei_nw.datasets import Record, generate, write_order
-from hei_nw.memory import Embedder, EpisodeStore
+from hei_nw.datasets import Episode, Record, generate, oracle_episodes, write_order
+from hei_nw.memory import Embedder, EpisodeStore, Hit
 from hei_nw.metrics import latency_summary, timed
 from hei_nw.pack import SLOTS
 
 
 @dataclass(frozen=True)
 class RecallRun:
-    """Recalled traces per item (rank order), per-item scores and the summary."""
+    """Recalled episodes per item (rank order: traces, or texts), per-item scores and the summary."""
 
-    traces: list[list[dict[str, Any]]]
+    traces: list[list[Episode]]
     items: list[dict[str, Any]]
     summary: dict[str, Any]
 
 
-def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    return all(str(a.get(s, "")) == str(b.get(s, "")) for s in SLOTS)
+def _same(hit: Hit, record: Record) -> bool:
+    """Whether ``hit`` is the item's own episode (its trace, or the text holding its answer)."""
+    if not hit.trace:
+        return any(isinstance(e, str) and e == hit.text for e in oracle_episodes(record))
+    return all(str(hit.trace.get(s, "")) == str(record["trace"].get(s, "")) for s in SLOTS)
+
+
+def _write(store: EpisodeStore, episode: Episode) -> None:
+    if isinstance(episode, str):
+        store.write(None, episode)
+    else:
+        store.write(episode)
 
 
 def fill_store(
@@ -46,20 +59,25 @@ def fill_store(
     store = EpisodeStore(embedder, keys=keys)
     for extra in generate("A", filler, seed + 1_000_003, split=split):
         store.write(extra["trace"])
-    for episode in write_order(records):
-        store.write(episode["trace"])
+    seen: set[str] = set()  # D's near-collisions are its memory and its distractors: once
+    for record in write_order(records):
+        for episode in oracle_episodes(record):
+            key = json.dumps(episode, sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                _write(store, episode)
     return store
 
 
 def recall_for(records: Sequence[Record], store: EpisodeStore, k: int) -> RecallRun:
     """Recall ``k`` episodes per question and score them against the item's trace."""
-    traces: list[list[dict[str, Any]]] = []
+    traces: list[list[Episode]] = []
     items: list[dict[str, Any]] = []
     for record in records:
         with timed() as timer:
             hits = store.recall(record["query"], k)
-        rank = next((h.rank for h in hits if _same(h.trace, record["trace"])), None)
-        traces.append([h.trace for h in hits])
+        rank = next((h.rank for h in hits if _same(h, record)), None)
+        traces.append([h.trace or h.text for h in hits])
         items.append(
             {
                 "id": record["id"],

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hei_nw.datasets import Record
+from hei_nw.datasets import Record, gold_answers
 from hei_nw.eval.prompts import prompt_hash
 from hei_nw.eval.results import ItemResult
 from hei_nw.eval.scoring import score
@@ -62,7 +62,7 @@ def item_result(
         prompt_hash=prompt_hash(prompt),
         prediction=generation["text"],
         expected=record["expected"],
-        scores=score(generation["text"], record["expected"]),
+        scores=score(generation["text"], gold_answers(record)),
         latency_s=latency_s,
         prompt_tokens=generation["prompt_tokens"],
         generated_tokens=generation["generated_tokens"],

@@ -8,9 +8,11 @@ from typing import Any
 from hei_nw.metrics import METRICS, wilson_interval
 
 
-def score(prediction: str, expected: str) -> dict[str, float]:
-    """Every per-item metric in :data:`hei_nw.metrics.METRICS`."""
-    return {name: fn(prediction, expected) for name, fn in METRICS.items()}
+def score(prediction: str, expected: str | Sequence[str]) -> dict[str, float]:
+    """Every per-item metric in :data:`hei_nw.metrics.METRICS`; against several gold
+    answers, each metric takes its best (as SQuAD scores)."""
+    answers = [expected] if isinstance(expected, str) else list(expected)
+    return {name: max(fn(prediction, gold) for gold in answers) for name, fn in METRICS.items()}
 
 
 def aggregate(items: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, float | None]]:

@@ -1,10 +1,19 @@
-"""The HEI-NW episodic store: keys, index, Hopfield completion, a durable episode log.
+"""The HEI-NW episodic store: keys, index, Hopfield completion, a durable episode log,
+and the write gate that decides what goes in.
 
 Depends on numpy and faiss-cpu (and the packer's slot names); embedders are
 passed in. ``hei_nw.memory.minilm`` (extra ``[minilm]``) holds the dense embedder.
 """
 
 from hei_nw.memory.embedders import Embedder, HashingEmbedder, normalize_rows
+from hei_nw.memory.gate import (
+    Decision,
+    GateWeights,
+    Signals,
+    SurpriseWindow,
+    WriteGate,
+    decayed_salience,
+)
 from hei_nw.memory.hopfield import complete, rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
@@ -14,17 +23,23 @@ from hei_nw.memory.trace import render_text, validate_trace
 __all__ = [
     "DEFAULT_HNSW_THRESHOLD",
     "DGKeyer",
+    "Decision",
     "DenseKeyer",
     "Embedder",
     "Episode",
     "EpisodeStore",
+    "GateWeights",
     "HNSWSettings",
     "HashingEmbedder",
     "Hit",
     "Keyer",
+    "Signals",
     "StoreError",
+    "SurpriseWindow",
     "VectorIndex",
+    "WriteGate",
     "complete",
+    "decayed_salience",
     "make_keyer",
     "normalize_rows",
     "render_text",

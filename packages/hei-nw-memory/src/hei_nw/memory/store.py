@@ -179,6 +179,15 @@ class EpisodeStore:
             for rank, (score, row) in enumerate(pairs[:k])
         ]
 
+    def nearest(self, text: str) -> tuple[float, str] | None:
+        """The stored episode most similar to ``text`` by key (inner product of the keys,
+        the cosine for dense keys) and that similarity; None for an empty store."""
+        if not self._rows:
+            return None
+        scores, rows = self.index.search(self.keyer.keys(self._embed([text])), 1)
+        row = int(rows[0][0])
+        return (float(scores[0][0]), self._ids[row]) if row >= 0 else None
+
     # -- persistence ------------------------------------------------------------
     def save(self) -> None:
         """Snapshot keys and index (atomic renames); the log is already durable."""

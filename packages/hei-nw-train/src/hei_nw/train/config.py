@@ -18,7 +18,9 @@ class TrainConfig:
 
     out: str
     model: str = DEFAULT_MODEL
-    task: str = "scenarios"  # "scenarios" (A-E forms) or "copy" (the mechanism benchmark)
+    task: str = (
+        "scenarios"  # "scenarios" (A-E forms), "squad" (real passages) or "copy" (mechanism)
+    )
     # The reader. read_layers () with copy=True trains the copy head alone: the base
     # then needs no backward pass at all, which is what makes CPU training affordable.
     read_layers: tuple[int, ...] | None = ()

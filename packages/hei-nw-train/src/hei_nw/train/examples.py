@@ -141,7 +141,3 @@ def _piece_encoder(tokenizer: Any) -> Any:
         return list(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     return encode
-
-
-SOURCES = {"scenarios": scenario_examples, "copy": copy_examples}
-"""Example sources by name (``TrainConfig.task``)."""

@@ -31,8 +31,9 @@ from hei_nw.train.batching import answer_loss, collate
 from hei_nw.train.config import TrainConfig
 from hei_nw.train.curves import plot_curves
 from hei_nw.train.evaluate import exact_match_rate
-from hei_nw.train.examples import MAX_TRACE_TOKENS, SCENARIO_MIX, SOURCES
+from hei_nw.train.examples import MAX_TRACE_TOKENS, SCENARIO_MIX
 from hei_nw.train.loading import LoadedBase, load_base_for_training
+from hei_nw.train.sources import SOURCES
 from hei_nw.train.teacher import teacher_term
 
 CHECKPOINT = "checkpoint.pt"
