@@ -15,8 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hei_nw.models import build_memory_reader
-from hei_nw.models.testing import shared_tokenizer, tiny_model
+from hei_nw.models.testing import save_tiny_model_and_reader
 from hei_nw.server.process import ServerProcess
 
 KEYS = {"alpha": "alpha-key-123", "beta": "beta-key-4567"}
@@ -24,13 +23,7 @@ KEYS = {"alpha": "alpha-key-123", "beta": "beta-key-4567"}
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("tiny")
-    model = tiny_model("llama")
-    model.save_pretrained(root / "model")
-    shared_tokenizer().save_pretrained(root / "model")
-    opener = tuple(shared_tokenizer()("<episodic>", add_special_tokens=False)["input_ids"])
-    build_memory_reader(model, copy=True, trace_opener_ids=opener).save_pretrained(root / "reader")
-    return root / "model", root / "reader"
+    return save_tiny_model_and_reader(tmp_path_factory.mktemp("tiny"))
 
 
 class Running(ServerProcess):
@@ -137,7 +130,7 @@ def test_concurrent_clients_lose_and_duplicate_nothing(
     def client_run(n: int) -> None:
         tenant = "alpha" if n % 2 else "beta"
         with running.client(tenant) as client:
-            for i in range(15):  # 16 clients x 15 requests, a third of them asks
+            for i in range(9):  # 16 clients x 9 requests, a third of them asks
                 kind = "ask" if i % 3 == 2 else "write"
                 began = time.perf_counter()
                 if kind == "write":
@@ -159,7 +152,7 @@ def test_concurrent_clients_lose_and_duplicate_nothing(
         batches = running.client().get("/metrics").text
     finally:
         stop(running)
-    assert len(acknowledged) == len(set(acknowledged)) == 16 * 10
+    assert len(acknowledged) == len(set(acknowledged)) == 16 * 6
     again = start(tmp_path / "store", tiny)  # count after a restart
     try:
         for tenant in KEYS:
@@ -170,7 +163,7 @@ def test_concurrent_clients_lose_and_duplicate_nothing(
     # Several asks were answered by one generate call.
     assert 'hei_nw_ask_batch_size_bucket{le="1.0"}' in batches
     count = float(batches.split("hei_nw_ask_batch_size_count ")[1].split()[0])
-    assert count < 16 * 5
+    assert count < 16 * 3
     with capsys.disabled():
         for kind, values in latencies.items():
             p95 = statistics.quantiles(values, n=20)[-1]

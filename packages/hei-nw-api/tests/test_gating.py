@@ -9,18 +9,13 @@ from pathlib import Path
 import pytest
 
 from hei_nw.api import DEFAULTS, Memory
-from hei_nw.models import build_memory_reader
-from hei_nw.models.testing import shared_tokenizer, tiny_model
+from hei_nw.models.testing import save_tiny_model_and_reader
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    root = tmp_path_factory.mktemp("tiny")
-    model = tiny_model("llama")
-    model.save_pretrained(root / "model")
-    shared_tokenizer().save_pretrained(root / "model")
-    build_memory_reader(model, copy=True).save_pretrained(root / "reader")
-    return str(root / "model"), str(root / "reader")
+    model, reader = save_tiny_model_and_reader(tmp_path_factory.mktemp("tiny"))
+    return str(model), str(reader)
 
 
 def test_near_duplicates_are_refused_with_the_episode_they_repeat(tmp_path: Path) -> None:

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from hei_nw.api import Memory, MemoryUsageError, UnknownEpisodeError
-from hei_nw.models import build_memory_reader
-from hei_nw.models.testing import shared_tokenizer, tiny_model
+from hei_nw.models.testing import save_tiny_model_and_reader
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -19,16 +18,11 @@ NOTE = "The spare key is under the blue flowerpot."
 TRACE = {"who": "Dana Varn", "what": "red backpack", "where": "Café Lumen", "when": "2025-09-10"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tiny_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """(model folder, reader folder): a 4-block random llama and a fresh copy-head reader."""
-    root = tmp_path_factory.mktemp("tiny")
-    model = tiny_model("llama")
-    model.save_pretrained(root / "model")
-    shared_tokenizer().save_pretrained(root / "model")
-    opener = tuple(shared_tokenizer()("<episodic>", add_special_tokens=False)["input_ids"])
-    build_memory_reader(model, copy=True, trace_opener_ids=opener).save_pretrained(root / "reader")
-    return str(root / "model"), str(root / "reader")
+    model, reader = save_tiny_model_and_reader(tmp_path_factory.mktemp("tiny"))
+    return str(model), str(reader)
 
 
 def test_remember_ask_forget_and_reopen(tmp_path: Path, tiny_parts: tuple[str, str]) -> None:

@@ -8,6 +8,7 @@ Random weights produce arbitrary but deterministic text.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -116,3 +117,20 @@ def qwen25_05b_shaped_model(seed: int = 0) -> Any:
     )
     set_seed(seed)
     return AutoModelForCausalLM.from_config(config, dtype=torch.float32).eval()
+
+
+def save_tiny_model_and_reader(folder: Path) -> tuple[Path, Path]:
+    """A tiny random llama (with the shared tokenizer) and a fresh copy-head reader for it,
+    saved as ``folder/model`` and ``folder/reader``: folders anything that loads real
+    models and readers by path (the API, the server) can load."""
+    from hei_nw.models.reader import build_memory_reader
+
+    model = tiny_model("llama")
+    model.save_pretrained(folder / "model")
+    tokenizer = shared_tokenizer()
+    tokenizer.save_pretrained(folder / "model")
+    opener = tuple(tokenizer("<episodic>", add_special_tokens=False)["input_ids"])
+    build_memory_reader(model, copy=True, trace_opener_ids=opener).save_pretrained(
+        folder / "reader"
+    )
+    return folder / "model", folder / "reader"
