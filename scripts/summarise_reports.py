@@ -88,6 +88,43 @@ def m2_table(folder: Path) -> list[str]:
     return lines
 
 
+def _cell(metric: dict[str, Any]) -> str:
+    return f"{metric['mean']:.3f} [{metric['ci_low']:.3f}, {metric['ci_high']:.3f}]"
+
+
+def held_out_table(folder: Path) -> list[str]:
+    """Every B1 report under ``folder`` (the release rows): the reader beside the rule
+    parser, the floor and the reference, with what each row holds out."""
+    lines = [
+        "| row | what is held out / in memory | n | B1 memory only EM | rules EM | floor EM "
+        "| reference EM / F1 | B1 F1 | stale answers (B1 / rules) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for path in sorted(folder.rglob("*_B1_metrics.json")):
+        report = load(path)
+        options = report["config"].get("dataset_options")
+        if options is None or "families" not in report:
+            continue  # reports from before the held-out families
+        base = report["baselines"]
+        family = {r["axis"]: r["value"] for r in report["families"] if r["axis"] != "scenario"}
+        stale = [r for r in report["families"] if "stale" in next(iter(r["runs"].values()))]
+        stale_cell = "-"
+        if stale:
+            runs = stale[0]["runs"]
+            stale_cell = f"{runs['B1']['stale']['mean']:.3f} / {runs['rules']['stale']['mean']:.3f}"
+        reference = base["episode_in_prompt"]["metrics"]
+        row = path.parent.relative_to(folder).as_posix()
+        lines.append(
+            f"| {report['scenario']} ({'main' if row == '.' else row}) | "
+            f"{', '.join(f'{k} {v}' for k, v in family.items())} | {report['n_items']} | "
+            f"**{_cell(report['metrics']['em'])}** | {_cell(base['rules']['metrics']['em'])} | "
+            f"{base['no_memory_floor']['metrics']['em']['mean']:.3f} | "
+            f"{reference['em']['mean']:.3f} / {reference['f1']['mean']:.3f} | "
+            f"{report['metrics']['f1']['mean']:.3f} | {stale_cell} |"
+        )
+    return lines
+
+
 def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "reports")
     print(
@@ -109,6 +146,10 @@ def main() -> None:
                 "**M2, B1 memory only** (`bash scripts/run_b1_memory.sh`)",
                 "",
                 *m2_table(root / "m2-memory"),
+                "",
+                "**Held-out families, test split** (`bash scripts/run_b1_memory.sh`)",
+                "",
+                *held_out_table(root / "m2-memory"),
             ]
         )
     )

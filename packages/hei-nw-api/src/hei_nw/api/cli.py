@@ -29,6 +29,15 @@ from hei_nw.models import ModelLoadError, ReaderError
 EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Show each option's default, unless it is None (decided later) or a flag's False."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False:
+            return action.help or ""
+        return super()._get_help_string(action) or ""
+
+
 def default_store() -> Path:
     """Where a memory lives when ``--store`` is not given."""
     if os.environ.get("HEI_NW_HOME"):
@@ -51,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the memory's folder (default: {default_store()})",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    remember = commands.add_parser("remember", help="store a note as an episode")
+    remember = commands.add_parser(
+        "remember", formatter_class=ShowDefaults, help="store a note as an episode"
+    )
     remember.add_argument("text", help="what to remember")
     remember.add_argument("--pin", action="store_true", help="pin it: never evicted")
     remember.add_argument("--reward", type=float, default=0.0, help="how much it matters")
@@ -60,15 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep e-mails, phone, card and IBAN numbers (recorded in the episode's provenance)",
     )
-    ask = commands.add_parser("ask", help="answer a question from memory alone")
+    ask = commands.add_parser(
+        "ask", formatter_class=ShowDefaults, help="answer a question from memory alone"
+    )
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=None, help="episodes to read (default: measured best)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    listing = commands.add_parser("list", help="list the stored episodes")
+    listing = commands.add_parser(
+        "list", formatter_class=ShowDefaults, help="list the stored episodes"
+    )
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    forget = commands.add_parser("forget", help="delete an episode for good")
+    forget = commands.add_parser(
+        "forget", formatter_class=ShowDefaults, help="delete an episode for good"
+    )
     forget.add_argument("id", help="the episode's id (see `hei-nw list`)")
-    serve = commands.add_parser("serve", help="serve memories over HTTP (see --help)")
+    serve = commands.add_parser(
+        "serve", formatter_class=ShowDefaults, help="serve memories over HTTP (see --help)"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument(
