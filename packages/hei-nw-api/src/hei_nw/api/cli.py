@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         "forget", formatter_class=ShowDefaults, help="delete an episode for good"
     )
     forget.add_argument("id", help="the episode's id (see `hei-nw list`)")
+    commands.add_parser(
+        "rotate-key",
+        formatter_class=ShowDefaults,
+        help="re-seal every episode under $HEI_NW_ENCRYPTION_KEY (old keys: "
+        "$HEI_NW_ENCRYPTION_OLD_KEYS); encrypts a store kept in the clear",
+    )
     serve = commands.add_parser(
         "serve", formatter_class=ShowDefaults, help="serve memories over HTTP (see --help)"
     )
@@ -156,6 +162,8 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
     elif args.command == "forget":
         memory.forget(args.id)
         print(f"forgot {args.id}")
+    elif args.command == "rotate-key":
+        print(f"re-sealed the log of {memory.rotate_key()} live episodes under the current key")
     return EXIT_OK
 
 

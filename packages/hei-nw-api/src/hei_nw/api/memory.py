@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
+from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
 from hei_nw.api.engine import Engine
 from hei_nw.api.gating import Gatekeeper
 from hei_nw.api.locks import ReadWriteLock
@@ -113,11 +114,12 @@ class Memory:
             raise MemoryUsageError(f"{root} is a file, not a memory folder")
         embedder = HashingEmbedder(settings.embedder_dim)
         try:
+            cipher = cipher_from_env()  # encryption at rest when a key is set
             if (root / STORE / "store.json").exists():
-                store = EpisodeStore.load(root / STORE, embedder)
+                store = EpisodeStore.load(root / STORE, embedder, cipher=cipher)
             else:
-                store = EpisodeStore(embedder, root / STORE, keys=settings.keys)
-        except StoreError as exc:
+                store = EpisodeStore(embedder, root / STORE, keys=settings.keys, cipher=cipher)
+        except (StoreError, EncryptionKeyError) as exc:
             raise MemoryUsageError(str(exc)) from None
         return cls(root, store, settings, engine)
 
@@ -126,6 +128,20 @@ class Memory:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def rotate_key(self) -> int:
+        """Re-seal every episode under the current ``HEI_NW_ENCRYPTION_KEY`` (old keys in
+        ``HEI_NW_ENCRYPTION_OLD_KEYS`` opened them); encrypts a store kept in the clear.
+        Returns how many episodes the log holds."""
+        try:
+            cipher = cipher_from_env()
+        except EncryptionKeyError as exc:
+            raise MemoryUsageError(str(exc)) from None
+        if cipher is None:
+            raise MemoryUsageError(f"set {KEY_ENV} to the key to seal with")
+        with self._lock.writing():
+            self._store.reseal(cipher)
+            return len(self._store)
 
     def close(self) -> None:
         """Snapshot the index so the next open is quick (the log is durable already)."""

@@ -18,10 +18,12 @@ from hei_nw.memory.hopfield import complete, rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
 from hei_nw.memory.store import Episode, EpisodeStore, Hit, StoreError
+from hei_nw.memory.store_files import Cipher
 from hei_nw.memory.trace import render_text, validate_trace
 
 __all__ = [
     "DEFAULT_HNSW_THRESHOLD",
+    "Cipher",
     "DGKeyer",
     "Decision",
     "DenseKeyer",

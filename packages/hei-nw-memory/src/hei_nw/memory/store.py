@@ -36,11 +36,15 @@ from hei_nw.memory.store_files import (
     KEYS,
     LOG,
     META,
+    Cipher,
     StoreError,
     atomic,
+    open_entry,
     read_log,
     read_meta,
     read_snapshot,
+    rewrite_log,
+    seal_entry,
 )
 from hei_nw.memory.trace import SLOTS, render_text, validate_trace
 
@@ -91,9 +95,11 @@ class EpisodeStore:
         hopfield_steps: int = 0,
         hopfield_beta: float = 8.0,
         hopfield_candidates: int = 16,
+        cipher: Cipher | None = None,
         _keyer: Keyer | None = None,
     ) -> None:
         self.embedder = embedder
+        self.cipher = cipher
         self.keyer = _keyer or make_keyer(keys, embedder.dim)
         self.index = VectorIndex(self.keyer.dim, hnsw_threshold, hnsw)
         self.hopfield_steps, self.hopfield_beta = hopfield_steps, hopfield_beta
@@ -124,8 +130,7 @@ class EpisodeStore:
             text = render_text(clean) if text is None else text
         provenance = dict(meta or {})
         episode_id = f"ep-{len(self._ids):08d}"
-        entry = {"op": "write", "id": episode_id, "trace": clean, "text": text}
-        self._log({**entry, "meta": provenance} if provenance else entry)
+        self._log(seal_entry(self.cipher, episode_id, clean, text, provenance))
         self._add([episode_id], [(clean, text)], self.keyer.keys(self._embed([text])), [provenance])
         return episode_id
 
@@ -212,6 +217,7 @@ class EpisodeStore:
         store = cls(embedder, None, _keyer=keyer_from_config(meta["keyer"]), **options)
         store.path = folder
         writes, deletes = read_log(folder / LOG)
+        writes = [open_entry(store.cipher, w, folder) for w in writes]
         snapshot = read_snapshot(folder, len(writes), store.keyer.dim)
         covered = 0 if snapshot is None else len(snapshot)
         ids = [w["id"] for w in writes]
@@ -234,6 +240,14 @@ class EpisodeStore:
             if episode_id in store._rows:
                 store.index.remove(store._rows.pop(episode_id))
         return store
+
+    def reseal(self, cipher: Cipher | None) -> None:
+        """Rewrite the log under ``cipher`` (None: in the clear): key rotation, or encrypting
+        a store written in the clear. Crash-safe (temporary file, sync, rename)."""
+        if self.path is None:
+            raise StoreError("this store has no path: there is no log to reseal")
+        self.cipher = cipher
+        rewrite_log(self.path / LOG, cipher, self._ids, self._episodes, self._meta, set(self._rows))
 
     # -- internals --------------------------------------------------------------
     def _embed(self, texts: list[str]) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,6 +18,15 @@ META, LOG, KEYS, INDEX, INDEX_META = (
     "index.faiss",
     "index.json",
 )
+
+
+class Cipher(Protocol):
+    """Symmetric authenticated encryption of log entries (``cryptography``'s Fernet and
+    MultiFernet fit): what a store needs to keep episode text unreadable at rest."""
+
+    def encrypt(self, data: bytes) -> bytes: ...
+
+    def decrypt(self, token: bytes) -> bytes: ...
 
 
 class StoreError(ValueError):
@@ -88,3 +97,45 @@ def read_snapshot(folder: Path, writes: int, dim: int) -> np.ndarray | None:
         return None
     snapshot: np.ndarray = keys
     return snapshot
+
+
+def seal_entry(
+    cipher: Cipher | None, episode_id: str, trace: dict[str, Any], text: str, meta: dict[str, Any]
+) -> dict[str, Any]:
+    """A write's log line: the episode in the clear, or sealed by ``cipher``."""
+    body: dict[str, Any] = {"trace": trace, "text": text, **({"meta": meta} if meta else {})}
+    if cipher is None:
+        return {"op": "write", "id": episode_id, **body}
+    sealed = cipher.encrypt(json.dumps(body, sort_keys=True).encode()).decode()
+    return {"op": "write", "id": episode_id, "sealed": sealed}
+
+
+def open_entry(cipher: Cipher | None, entry: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """A log line with a sealed episode opened (one-line errors without the right key)."""
+    if "sealed" not in entry:
+        return entry
+    if cipher is None:
+        raise StoreError(f"{folder} holds encrypted episodes: give the key (HEI_NW_ENCRYPTION_KEY)")
+    try:
+        body = json.loads(cipher.decrypt(entry["sealed"].encode()))
+    except Exception:  # the cipher's own error type (e.g. InvalidToken) is not ours to name
+        raise StoreError(f"{folder}: episode {entry['id']} does not open with this key") from None
+    return {"op": "write", "id": entry["id"], **body}
+
+
+def rewrite_log(
+    path: Path,
+    cipher: Cipher | None,
+    ids: list[str],
+    episodes: list[tuple[dict[str, Any], str]],
+    metas: list[dict[str, Any]],
+    live: set[str],
+) -> None:
+    """Write the whole log anew (every write in order, then the deletes), atomically."""
+    lines = [
+        seal_entry(cipher, episode_id, trace, text, meta)
+        for episode_id, (trace, text), meta in zip(ids, episodes, metas, strict=True)
+    ]
+    lines += [{"op": "delete", "id": i} for i in ids if i not in live]
+    body = "".join(json.dumps(entry, sort_keys=True) + "\n" for entry in lines)
+    atomic(path, lambda p: Path(p).write_text(body, encoding="utf-8"))
