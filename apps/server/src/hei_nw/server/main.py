@@ -56,9 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reader", default=None)
     parser.add_argument("--rate-per-s", type=float, default=None, help="requests a second per key")
     parser.add_argument("--burst", type=int, default=None, help="requests a key may send at once")
+    parser.add_argument("--max-batch", type=int, default=None, help="asks per generate call")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    limits = {
-        k: v for k, v in (("rate_per_s", args.rate_per_s), ("burst", args.burst)) if v is not None
-    }
+    given = {"rate_per_s": args.rate_per_s, "burst": args.burst, "max_batch": args.max_batch}
+    limits = {k: v for k, v in given.items() if v is not None}
     return serve(args.store, args.host, args.port, args.keys, args.model, args.reader, **limits)
