@@ -106,7 +106,11 @@ def held_out_table(folder: Path) -> list[str]:
         if options is None or "families" not in report:
             continue  # reports from before the held-out families
         base = report["baselines"]
-        family = {r["axis"]: r["value"] for r in report["families"] if r["axis"] != "scenario"}
+        values: dict[str, list[str]] = {}
+        for r in report["families"]:
+            if r["axis"] != "scenario":
+                values.setdefault(r["axis"], []).append(r["value"])
+        family = {k: v[0] if len(v) == 1 else f"{len(v)} kinds" for k, v in values.items()}
         stale = [r for r in report["families"] if "stale" in next(iter(r["runs"].values()))]
         stale_cell = "-"
         if stale:
