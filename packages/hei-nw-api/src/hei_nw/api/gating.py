@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from hei_nw.memory import (
     Decision,
     EpisodeStore,
+    Hit,
     Signals,
     SurpriseWindow,
     WriteGate,
@@ -77,8 +78,9 @@ class Gatekeeper:
 
     # -- the decision -----------------------------------------------------------------
     def decide(self, text: str, pin: bool, reward: float) -> Decision:
-        nearest = self.memory.store.nearest(text)
-        novelty = 1.0 if nearest is None else max(0.0, 1.0 - nearest[0])
+        # One search serves both novelty (the nearest key) and the restatement check.
+        hits = self.memory.store.recall(text, 3) if len(self.memory.store) else []
+        novelty = 1.0 if not hits else max(0.0, 1.0 - hits[0].score)
         signals = Signals(surprise=0.0, novelty=novelty, reward=reward, pin=pin)
         score = self.gate.score(signals)
         context = "\n".join(self._stream)[-STREAM_CHARS:]
@@ -93,7 +95,7 @@ class Gatekeeper:
                 signals,
                 "refused: the system's own output (an answer or a recalled memory)",
             )
-        duplicate = self._duplicate_of(text)
+        duplicate = self._duplicate_of(text, hits)
         if duplicate is not None:
             refusal = f"refused: near-duplicate of {duplicate}"
             return Decision(False, score, float("inf"), signals, refusal)
@@ -111,12 +113,12 @@ class Gatekeeper:
         tokens = len(engine.tokenizer(text, add_special_tokens=False)["input_ids"])
         return self.gate.decide(signals, tokens)
 
-    def _duplicate_of(self, text: str) -> str | None:
+    def _duplicate_of(self, text: str, hits: list[Hit]) -> str | None:
         """A stored episode this text restates: keys at least ``duplicate_similarity``
         alike *and* the same words in nearly the same order (hashed keys are a bag of
         words: "client 3 note 1" and "client 1 note 3" share every key feature)."""
         words = normalise_words(text)
-        for hit in self.memory.store.recall(text, 3):
+        for hit in hits:
             if hit.score < self.settings.duplicate_similarity:
                 break
             if (
