@@ -79,7 +79,7 @@ class Gatekeeper:
     # -- the decision -----------------------------------------------------------------
     def decide(self, text: str, pin: bool, reward: float) -> Decision:
         # One search serves both novelty (the nearest key) and the restatement check.
-        hits = self.memory.store.recall(text, 3) if len(self.memory.store) else []
+        hits = self.memory.store.recall(text, 3)  # [] for an empty store
         novelty = 1.0 if not hits else max(0.0, 1.0 - hits[0].score)
         signals = Signals(surprise=0.0, novelty=novelty, reward=reward, pin=pin)
         score = self.gate.score(signals)
