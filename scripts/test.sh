@@ -23,6 +23,7 @@ members=(
   packages/hei-nw-memory
   packages/hei-nw-train
   packages/hei-nw-api
+  packages/hei-nw-consolidate
   apps/harness
   apps/server
 )

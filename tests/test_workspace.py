@@ -26,6 +26,7 @@ OWNER = {
     "train": "hei-nw-train",
     "api": "hei-nw-api",
     "server": "hei-nw-server",
+    "consolidate": "hei-nw-consolidate",
 }
 # Third-party modules each distribution may import at run time (besides the stdlib).
 ALLOWED_THIRD_PARTY = {
@@ -35,6 +36,7 @@ ALLOWED_THIRD_PARTY = {
     "hei-nw-eval": {"torch", "transformers"},
     "hei-nw-memory": {"numpy", "faiss", "torch", "transformers"},
     "hei-nw-train": {"torch", "tqdm", "accelerate", "matplotlib"},
+    "hei-nw-consolidate": {"torch", "transformers", "peft", "tqdm"},
     "hei-nw-harness": {"tqdm"},
     # The user-facing door: no eval, no training, no web stack.
     "hei-nw-api": {"torch", "transformers"},
@@ -54,6 +56,7 @@ CHECKED_THIRD_PARTY = {
     "starlette",
     "pydantic",
     "prometheus_client",
+    "peft",
 }
 # Import names that differ from distribution names.
 DISTRIBUTION = {

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hei_nw.harness import build_parser
-from hei_nw.harness.cli import EXIT_NEEDS_LATER_STAGE, default_outdir
+from hei_nw.harness.cli import default_outdir
 from hei_nw.harness.test_log import HEADER
 
 
@@ -43,12 +43,12 @@ def test_help_lists_every_option(
 
 
 @pytest.mark.parametrize("mode", ["B2", "B3"])
-def test_b2_b3_exit_64_without_files(
+def test_b2_b3_without_a_lora_fail_in_one_line(
     harness: Callable[..., int], tmp_path: Path, mode: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert harness("--mode", mode, "--outdir", str(tmp_path)) == EXIT_NEEDS_LATER_STAGE == 64
+    assert harness("--mode", mode, "--outdir", str(tmp_path)) == 2
     err = capsys.readouterr().err
-    assert "consolidation stage" in err
+    assert f"--mode {mode} needs --lora DIR" in err
     assert len(err.strip().splitlines()) == 1
     assert not list(tmp_path.iterdir())
 
@@ -146,7 +146,7 @@ def test_module_entry_point_runs(
         text=True,
         check=False,
     )
-    assert result.returncode == 64
+    assert result.returncode == 2  # B3 without --lora: one line, before any model loads
     assert "Traceback" not in result.stderr
 
 

@@ -7,6 +7,8 @@ Examples::
     harness --mode B0 --scenario E --baseline long-context
     harness train --preset smoke --out /tmp/reader   # see `harness train --help`
     harness compare reports/baseline/A_B0_metrics.json reports/m1-episodic-adapter/A_B1_metrics.json
+    harness consolidate --scenario A -n 100 --store runs/s --out runs/lora   # see --help
+    harness --mode B3 --scenario A -n 100 --lora runs/lora   # closed book: LoRA, no memory
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hei_nw.baselines import run_rules
+from hei_nw.consolidate import LoraError, read_record
 from hei_nw.datasets import generate
 from hei_nw.eval import (
     NO_CONTEXT_TEMPLATE,
@@ -44,6 +47,8 @@ from hei_nw.eval import (
 from hei_nw.harness.args import UsageError, check_output_folder
 from hei_nw.harness.baseline_runs import MEMORY_CAP, run_baseline
 from hei_nw.harness.compare import main as compare_main
+from hei_nw.harness.consolidate_cli import consolidate_main
+from hei_nw.harness.consolidated import run_consolidated
 from hei_nw.harness.parser import build_parser
 from hei_nw.harness.progress import with_progress
 from hei_nw.harness.reader_choice import select_reader
@@ -61,7 +66,6 @@ from hei_nw.models import (
     silence_progress_bars,
 )
 
-EXIT_NEEDS_LATER_STAGE = 64
 RUNS_DIR = "runs"
 """Where a run without ``--outdir`` writes (git-ignored): committed reports under
 ``reports/`` are written only by the scripts that make them, with ``--outdir``."""
@@ -84,15 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return train_main(argv[1:])
     if argv[:1] == ["compare"]:
         return compare_main(argv[1:])
+    if argv[:1] == ["consolidate"]:
+        return consolidate_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.mode in ("B2", "B3"):
-        print(
-            f"harness: mode {args.mode} needs the consolidation stage (replay into the "
-            "weights), which is not built yet; use B0 or B1",
-            file=sys.stderr,
-        )
-        return EXIT_NEEDS_LATER_STAGE
     if args.mode == "B0" and args.no_b0_pair:
         parser.error("--no-b0-pair applies to --mode B1 only")
     try:  # before the model loads: a wrong path costs a second, not a minute
@@ -105,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         silence_progress_bars()
     try:
         paths, report = run(args, argv)
-    except (ModelLoadError, ReaderError) as exc:
+    except (ModelLoadError, ReaderError, LoraError) as exc:
         print(f"harness: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -120,11 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 def check_paths(args: argparse.Namespace) -> None:
     """Every path option, checked before anything loads."""
     check_output_folder("--outdir", args.outdir)
+    if args.mode in ("B2", "B3"):
+        if args.lora is None:
+            raise UsageError(f"--mode {args.mode} needs --lora DIR (made by harness consolidate)")
+        try:
+            read_record(args.lora)
+        except LoraError as exc:
+            raise UsageError(f"--lora: {exc}") from None
+    elif args.lora is not None:
+        raise UsageError("--lora applies to --mode B2 and B3 only")
     for name, default in A_ONLY.items():
         if args.scenario != "A" and getattr(args, name) != default:
             raise UsageError(f"--{name} applies to scenario A only")
     if (
-        args.mode == "B1"
+        args.mode in ("B1", "B2")
         and args.adapter_layers is None
         and args.adapter not in ("none", "default")
     ):
@@ -175,6 +183,9 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
     comparison = None
     if args.mode == "B0":
         items = with_progress("B0", n_items, args.quiet, lambda tick: run_b0(inputs, tick))
+    elif args.mode in ("B2", "B3"):
+        items, summary, runs, comparison = run_consolidated(args, loaded, inputs)
+        baselines = {name: run for name, run in runs.items() if run is not items}
     else:
         reader, identity = select_reader(args, loaded)
         cap = reader.config.max_mem_tokens or MEMORY_CAP

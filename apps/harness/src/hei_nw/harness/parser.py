@@ -19,8 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="subcommands:\n"
         "  harness train ...    train a memory reader (harness train --help)\n"
         "  harness compare ...  compare two runs item by item (harness compare --help)\n"
-        "\nexit codes: 0 done, 2 bad input (one line on stderr), 64 a mode not built yet, "
-        "130 interrupted",
+        "  harness consolidate ...  replay a store into LoRA weights (harness consolidate --help)\n"
+        "\nexit codes: 0 done, 2 bad input (one line on stderr), 130 interrupted",
         formatter_class=HelpFormatter,
     )
     parser.add_argument(
@@ -29,10 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="B0",
         help="B0 base model; B1 the question alone with the episode in memory, read by the "
         "memory reader (paired with the no-memory floor, beside the in-prompt reference); "
-        "B2/B3 need the consolidation stage",
+        "B2 the same with a consolidated LoRA on the base (beside B1); B3 the LoRA with no "
+        "memory, closed book (beside the floor); B2/B3 need --lora",
     )
     parser.add_argument(
         "--scenario", choices=sorted(GENERATORS), default="A", help="scenario generator"
+    )
+    parser.add_argument(
+        "--lora", default=None, help="B2/B3: a LoRA folder made by harness consolidate"
     )
     parser.add_argument("-n", type=positive, default=16, help="number of items")
     parser.add_argument(

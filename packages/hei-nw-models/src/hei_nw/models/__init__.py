@@ -22,7 +22,7 @@ from hei_nw.models.reader_config import ReaderConfig, ReaderError, check_saved_r
 from hei_nw.models.reading import forward_with_memory, prepare_reader_memory, reader_attached
 from hei_nw.models.seed import set_seed
 from hei_nw.models.shipped import load_memory_reader, shipped_reader_path, weights_sha256
-from hei_nw.models.surprise import token_nll
+from hei_nw.models.surprise import perplexity, token_nll
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -50,6 +50,7 @@ __all__ = [
     "load_base",
     "load_memory_reader",
     "load_model",
+    "perplexity",
     "prepare_reader_memory",
     "reader_attached",
     "set_seed",

@@ -30,3 +30,23 @@ def token_nll(
     logits = model(input_ids=row).logits[0, :-1].float()  # (T - 1, V)
     nll = F.cross_entropy(logits, row[0, 1:], reduction="none")[-len(ids) :]  # (n,)
     return float(nll.mean()), float(nll.max())
+
+
+@torch.no_grad()
+def perplexity(model: Any, tokenizer: Any, texts: list[str], max_tokens: int = 256) -> float:
+    """Token-weighted perplexity of ``texts`` (each after BOS, cut to ``max_tokens``):
+    the drift yardstick - a LoRA that leaves the base intact leaves it unchanged."""
+    bos = [tokenizer.bos_token_id] if isinstance(tokenizer.bos_token_id, int) else []
+    device = next(model.parameters()).device
+    total, count = 0.0, 0
+    for text in texts:
+        ids = bos + list(tokenizer(text, add_special_tokens=False)["input_ids"])[:max_tokens]
+        if len(ids) < 2:
+            continue
+        row = torch.tensor([ids], device=device)
+        logits = model(input_ids=row).logits[0, :-1].float()  # (T - 1, V)
+        total += float(F.cross_entropy(logits, row[0, 1:], reduction="sum"))
+        count += len(ids) - 1
+    if count == 0:
+        raise ValueError("perplexity needs at least one non-empty text")
+    return float(torch.exp(torch.tensor(total / count)))

@@ -1,0 +1,50 @@
+"""Replay and consolidation: stored episodes trained into LoRA weights on the frozen base.
+
+``consolidate(model, tokenizer, episodes, out, ConsolidationConfig())`` turns
+episodes into rows (``rows.py``), orders them (``schedule.py``), trains a LoRA
+with a drift guard (``worker.py``) and saves it with PEFT plus its record
+(``lora.py``); ``load_lora`` puts it back on a base (B2/B3)."""
+
+from hei_nw.consolidate.lora import (
+    LoraError,
+    LoraSettings,
+    attach_lora,
+    base_signature,
+    load_lora,
+    read_record,
+    save_lora,
+)
+from hei_nw.consolidate.rows import FORMS, Row, episode_rows, held_out_rows, qa_rows, reading_rows
+from hei_nw.consolidate.schedule import ORDERS, QueuedEpisode, ReplayQueue, Scheduler
+from hei_nw.consolidate.worker import (
+    CHECKPOINT,
+    ConsolidationConfig,
+    ConsolidationError,
+    consolidate,
+    make_plan,
+)
+
+__all__ = [
+    "CHECKPOINT",
+    "FORMS",
+    "ORDERS",
+    "ConsolidationConfig",
+    "ConsolidationError",
+    "LoraError",
+    "LoraSettings",
+    "QueuedEpisode",
+    "ReplayQueue",
+    "Row",
+    "Scheduler",
+    "attach_lora",
+    "base_signature",
+    "consolidate",
+    "episode_rows",
+    "held_out_rows",
+    "load_lora",
+    "make_plan",
+    "qa_rows",
+    "read_record",
+    "reading_rows",
+    "save_lora",
+]

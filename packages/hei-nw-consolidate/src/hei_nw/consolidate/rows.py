@@ -1,0 +1,174 @@
+"""Training rows from stored episodes: what consolidation teaches the weights.
+
+Measured before this package (``shared/notes/memory-reader.md``): a fact seen in
+one wording is memorised but cannot be asked for in another, and training only
+on facts makes the model stop reading the notes in its prompt. So an episode
+becomes several kinds of row:
+
+* ``qa`` - a cue -> answer row per slot in :data:`FORMS_PER_SLOT` wordings of our
+  own (none is an evaluation wording: a test checks the scenario templates);
+  a fifth wording is kept back to watch for overfitting (``held_out_rows``);
+* ``lm`` - the episode's text itself (plain exposure);
+* ``reading`` - a *counterfactual note*: the episode with one slot's value taken
+  from another episode, in the prompt as notes, and the answer read from the
+  note - so the model keeps preferring what its prompt says over what it learned;
+* ``cloze`` - for a text episode (no slots): each sentence with one span blanked.
+
+Generic real text (``generic`` rows) is supplied by the caller; the worker
+trains on it with a KL term to the frozen base (``worker.py``).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hei_nw.memory import render_text as trace_note
+from hei_nw.models.prompts import build_prompt
+
+ROW_KINDS = ("qa", "lm", "reading", "cloze", "generic")
+
+SLOT_NOUN = {"who": "person", "what": "thing", "where": "place", "when": "date"}
+"""How a question names the slot it asks for."""
+
+FORMS: dict[str, tuple[str, ...]] = {
+    "who": (
+        "Which person goes with {cue}?",
+        "Recall the episode of {cue}. Name the person in it.",
+        "Memory check - {fields}. Person?",
+        "{cue}: the person involved was?",
+        "Thinking of {cue}, which person comes to mind?",
+    ),
+    "what": (
+        "Which thing goes with {cue}?",
+        "Recall the episode of {cue}. Name the thing in it.",
+        "Memory check - {fields}. Thing?",
+        "{cue}: the thing involved was?",
+        "Thinking of {cue}, which thing comes to mind?",
+    ),
+    "where": (
+        "Which place goes with {cue}?",
+        "Recall the episode of {cue}. Name the place in it.",
+        "Memory check - {fields}. Place?",
+        "{cue}: the place involved was?",
+        "Thinking of {cue}, which place comes to mind?",
+    ),
+    "when": (
+        "Which date goes with {cue}?",
+        "Recall the episode of {cue}. Name the date in it.",
+        "Memory check - {fields}. Date?",
+        "{cue}: the date involved was?",
+        "Thinking of {cue}, which date comes to mind?",
+    ),
+}
+"""Consolidation's own question wordings per slot; ``{cue}`` lists the other slots'
+values, ``{fields}`` names them. None is a scenario's wording (tested). The last
+one is never trained: early stopping watches the loss on it (:data:`HELD_OUT_FORM`)."""
+
+FORMS_PER_SLOT = 4
+HELD_OUT_FORM = 4
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SPAN = re.compile(r"\b(?:\d[\w:/.-]*|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One training row: ``prompt`` (a user turn; empty for text rows) and ``target``,
+    the text the loss is on. ``episode_id`` is empty for generic rows."""
+
+    kind: str
+    prompt: str
+    target: str
+    episode_id: str = ""
+
+
+def question(slot: str, others: Mapping[str, str], form: int) -> str:
+    """Wording ``form`` of the question for ``slot``, cued by the ``others`` slots' values."""
+    cue = _join(list(others.values()))
+    fields = "; ".join(f"{SLOT_NOUN[name]}: {value}" for name, value in others.items())
+    text = FORMS[slot][form].format(cue=cue, fields=fields)
+    return text[0].upper() + text[1:]
+
+
+def filled_slots(trace: Mapping[str, Any]) -> dict[str, str]:
+    return {slot: str(trace[slot]) for slot in SLOT_NOUN if str(trace.get(slot, "")).strip()}
+
+
+def qa_rows(episode_id: str, trace: Mapping[str, Any], forms: int = FORMS_PER_SLOT) -> list[Row]:
+    """Cue -> answer rows: every filled slot asked in ``forms`` wordings, cued by the others."""
+    filled = filled_slots(trace)
+    rows = []
+    for slot, answer in filled.items():
+        others = {name: value for name, value in filled.items() if name != slot}
+        for form in range(min(forms, HELD_OUT_FORM) if others else 0):
+            rows.append(Row("qa", build_prompt(question(slot, others, form)), answer, episode_id))
+    return rows
+
+
+def held_out_rows(episode_id: str, trace: Mapping[str, Any]) -> list[Row]:
+    """The same questions in the wording training never uses: early stopping's yardstick."""
+    filled = filled_slots(trace)
+    rows = []
+    for slot, answer in filled.items():
+        others = {name: value for name, value in filled.items() if name != slot}
+        if others:
+            query = question(slot, others, HELD_OUT_FORM)
+            rows.append(Row("held-out", build_prompt(query), answer, episode_id))
+    return rows
+
+
+def lm_row(episode_id: str, text: str) -> Row:
+    """The episode's own text, learned as plain text."""
+    return Row("lm", "", text, episode_id)
+
+
+def reading_rows(
+    episodes: Sequence[tuple[str, Mapping[str, Any]]], per_episode: int, seed: int
+) -> list[Row]:
+    """Counterfactual notes: episode ``i`` with one slot's value swapped for another
+    episode's, in the prompt as notes; the answer is the note's value, not the
+    consolidated one. Needs two or more episodes with traces."""
+    traces = [(eid, trace) for eid, trace in episodes if trace]
+    if len(traces) < 2 or per_episode <= 0:
+        return []
+    rng = random.Random(f"hei-nw/consolidate/reading/{seed}")
+    rows = []
+    for index, (eid, trace) in enumerate(traces):
+        filled = filled_slots(trace)
+        for _ in range(per_episode):
+            slot = rng.choice(sorted(filled))
+            other = traces[(index + rng.randrange(1, len(traces))) % len(traces)][1]
+            value = str(other.get(slot, "")).strip() or filled[slot]
+            note = {**trace, slot: value}
+            others = {name: v for name, v in filled.items() if name != slot}
+            if not others:
+                continue
+            query = question(slot, others, rng.randrange(HELD_OUT_FORM))
+            rows.append(Row("reading", build_prompt(query, trace_note(note)), value, eid))
+    return rows
+
+
+def cloze_rows(episode_id: str, text: str) -> list[Row]:
+    """A text episode's sentences, each with its first name-like or numeric span blanked."""
+    rows = []
+    for sentence in _SENTENCE.split(text.strip()):
+        match = _SPAN.search(sentence, 1)  # not the sentence's first word: capitalised anyway
+        if match is None:
+            continue
+        gap = sentence[: match.start()] + "___" + sentence[match.end() :]
+        question = f"Fill the gap from memory: {gap}"
+        rows.append(Row("cloze", build_prompt(question), match.group(0), episode_id))
+    return rows
+
+
+def episode_rows(episode_id: str, trace: Mapping[str, Any], text: str, forms: int) -> list[Row]:
+    """Every row one episode gives on its own (``reading`` rows need the others)."""
+    rows = [lm_row(episode_id, text)]
+    return rows + (qa_rows(episode_id, trace, forms) if trace else cloze_rows(episode_id, text))
+
+
+def _join(values: Sequence[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]

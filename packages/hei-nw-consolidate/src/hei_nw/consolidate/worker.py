@@ -1,0 +1,292 @@
+"""The consolidation worker: stored episodes -> rows -> a few epochs of LoRA training.
+
+One call of :func:`consolidate` is one replay cycle over the episodes it is given:
+rows from each episode (``rows.py``) in the scheduler's order (``schedule.py``),
+each step's batch followed by a few rows of generic real text that hold the
+LoRA near the base (a KL term to the frozen base - the same model with the
+adapter disabled - or, with ``kl_weight=0``, plain language-model rows). After
+each epoch the loss on the held-out wording decides whether to go on. A
+checkpoint is written every ``checkpoint_every`` steps and at each epoch's end
+(atomically); a killed run resumes from it. The plan of batches is a pure
+function of the episodes, the generic texts and the seed, so resuming needs
+only the step number.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from peft import PeftModel, get_peft_model_state_dict, set_peft_model_state_dict
+from tqdm import tqdm
+
+from hei_nw.consolidate.encoding import (
+    EncodedRow,
+    collate_rows,
+    encode_row,
+    kl_to_base,
+    target_logits,
+    target_loss,
+)
+from hei_nw.consolidate.lora import LoraSettings, attach_lora, save_lora
+from hei_nw.consolidate.rows import Row, episode_rows, held_out_rows, lm_row, reading_rows
+from hei_nw.consolidate.schedule import QueuedEpisode, Scheduler
+from hei_nw.memory import Episode
+
+CHECKPOINT = "checkpoint.pt"
+
+
+class ConsolidationError(ValueError):
+    """Consolidation cannot start; the message is one line for users."""
+
+
+@dataclass(frozen=True)
+class ConsolidationConfig:
+    """Defaults chosen on the CPU recipe (100 episodes of scenario A, dev split):
+    lr 1e-3 as in the H100 trial; batch 16 rows; 4 trained wordings per slot (1 and
+    2 gave closed-book recall near 0 in the trial); 2 counterfactual reading rows
+    per episode and 2 generic rows per step with a KL weight of 1 to keep in-prompt
+    reading and real-text perplexity near the base; stop after an epoch without
+    improvement on the held-out wording."""
+
+    epochs: int = 8
+    lr: float = 1e-3
+    batch_size: int = 16
+    forms: int = 4
+    reading_per_episode: int = 2
+    generic_per_step: int = 2
+    kl_weight: float = 1.0
+    max_tokens: int = 160
+    warmup_steps: int = 10
+    patience: int = 1
+    checkpoint_every: int = 50
+    order: str = "priority"
+    seed: int = 0
+    lora: LoraSettings = field(default_factory=LoraSettings)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every step's episode rows (indices into ``rows``), and which steps end an epoch."""
+
+    rows: list[EncodedRow]
+    steps: list[list[int]]
+    epoch_ends: set[int]
+    generic: list[EncodedRow]
+    held_out: list[EncodedRow]
+    counts: dict[str, int]
+
+
+def make_plan(
+    episodes: Sequence[Episode],
+    generic_texts: Sequence[str],
+    tokenizer: Any,
+    config: ConsolidationConfig,
+) -> Plan:
+    if not episodes:
+        raise ConsolidationError("no episodes to consolidate: the store is empty")
+    stop = int(tokenizer.eos_token_id)
+    by_episode: dict[str, list[Row]] = {
+        e.id: episode_rows(e.id, e.trace, e.text, config.forms) for e in episodes
+    }
+    for row in reading_rows(
+        [(e.id, e.trace) for e in episodes], config.reading_per_episode, config.seed
+    ):
+        by_episode[row.episode_id].append(row)
+    rows: list[EncodedRow] = []
+    index: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
+    for eid, episode_rows_ in by_episode.items():
+        for row in episode_rows_:
+            index.setdefault(eid, []).append(len(rows))
+            rows.append(encode_row(row, tokenizer, stop, config.max_tokens))
+            counts[row.kind] = counts.get(row.kind, 0) + 1
+    queued = [
+        QueuedEpisode(
+            e.id,
+            written,
+            float(e.meta.get("salience", 0.0) or 0.0),
+            frozenset(t for i in index[e.id] for t in rows[i].ids[rows[i].loss_from :]),
+        )
+        for written, e in enumerate(episodes)
+    ]
+    scheduler = Scheduler(order=config.order, seed=config.seed)
+    steps: list[list[int]] = []
+    epoch_ends: set[int] = set()
+    for epoch in range(config.epochs):
+        rng = random.Random(f"hei-nw/consolidate/{config.seed}/{epoch}")
+        sequence: list[int] = []
+        for item in scheduler.arrange(queued, cycle=epoch):
+            own = list(index[item.episode_id])
+            rng.shuffle(own)
+            sequence += own
+        steps += _batches(sequence, [len(r.ids) for r in rows], config.batch_size)
+        epoch_ends.add(len(steps) - 1)
+    generic = [encode_row(lm_row("", t), tokenizer, stop, config.max_tokens) for t in generic_texts]
+    held_out = [
+        encode_row(r, tokenizer, stop, config.max_tokens)
+        for e in episodes
+        for r in held_out_rows(e.id, e.trace)
+    ]
+    counts["generic"] = len(generic)
+    return Plan(rows, steps, epoch_ends, generic, held_out, counts)
+
+
+def _batches(
+    sequence: list[int], lengths: list[int], size: int, window: int = 4
+) -> list[list[int]]:
+    """Consecutive batches of ``size``; within each run of ``window`` batches the rows
+    are sorted by length, so a batch pads to similar rows (about a fifth less
+    compute here) while the replay order holds at the scale of a few batches."""
+    out: list[list[int]] = []
+    for start in range(0, len(sequence), size * window):
+        chunk = sorted(sequence[start : start + size * window], key=lengths.__getitem__)
+        out += [chunk[i : i + size] for i in range(0, len(chunk), size)]
+    return out
+
+
+def consolidate(
+    model: Any,
+    tokenizer: Any,
+    episodes: Sequence[Episode],
+    out: str | Path,
+    config: ConsolidationConfig,
+    generic_texts: Sequence[str] = (),
+    record: dict[str, Any] | None = None,
+    resume: bool = False,
+    progress: bool = True,
+) -> tuple[PeftModel, dict[str, Any]]:
+    """Train a LoRA on ``model`` from ``episodes``; save it in ``out``; return it and its record."""
+    out = Path(out)
+    plan = make_plan(episodes, generic_texts, tokenizer, config)
+    torch.manual_seed(config.seed)
+    peft_model = attach_lora(model, config.lora)
+    trainable = [p for p in peft_model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=0.0)
+    total = len(plan.steps)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: _lr_factor(s, total, config.warmup_steps)
+    )
+    state: dict[str, Any] = {"step": 0, "history": [], "held_out": [], "best": math.inf, "stale": 0}
+    checkpoint = out / CHECKPOINT
+    if resume and checkpoint.is_file():
+        saved = torch.load(checkpoint, weights_only=False)
+        set_peft_model_state_dict(peft_model, saved["lora"])
+        optimizer.load_state_dict(saved["optimizer"])
+        schedule.load_state_dict(saved["schedule"])
+        state = saved["state"]
+    pad = int(
+        tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    )
+    started = time.perf_counter()
+    peft_model.train()
+    bar = tqdm(
+        total=total, initial=state["step"], desc="consolidate", unit="step", disable=not progress
+    )
+    stopped_early = False
+    for step in range(state["step"], total):
+        batch = collate_rows([plan.rows[i] for i in plan.steps[step]], pad)
+        loss = target_loss(target_logits(peft_model, batch), batch)
+        drift = _generic_term(peft_model, plan.generic, step, config, pad)
+        optimizer.zero_grad(set_to_none=True)
+        torch.autograd.backward(loss + drift)
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        optimizer.step()
+        schedule.step()
+        state["history"].append([round(loss.item(), 4), round(drift.item(), 4)])
+        state["step"] = step + 1
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.3f}", drift=f"{drift.item():.3f}")
+        if step in plan.epoch_ends:
+            held = _held_out_loss(peft_model, plan.held_out, pad)
+            state["held_out"].append(round(held, 4))
+            state["stale"] = 0 if held < state["best"] - 1e-3 else state["stale"] + 1
+            state["best"] = min(state["best"], held)
+            stopped_early = state["stale"] > config.patience
+        if step in plan.epoch_ends or (step + 1) % config.checkpoint_every == 0 or stopped_early:
+            _save_checkpoint(checkpoint, peft_model, optimizer, schedule, state)
+        if stopped_early:
+            break
+    bar.close()
+    peft_model.eval()
+    full_record = {
+        **(record or {}),
+        "episodes": [e.id for e in episodes],
+        "rows": plan.counts,
+        "steps": state["step"],
+        "planned_steps": total,
+        "stopped_early": stopped_early,
+        "loss": state["history"],
+        "held_out_loss": state["held_out"],
+        "train_seconds": round(time.perf_counter() - started, 1),
+        "config": {**asdict(config), "lora": asdict(config.lora)},
+    }
+    save_lora(peft_model, out, full_record)
+    checkpoint.unlink(missing_ok=True)
+    return peft_model, full_record
+
+
+def _generic_term(
+    model: PeftModel,
+    generic: Sequence[EncodedRow],
+    step: int,
+    config: ConsolidationConfig,
+    pad: int,
+) -> torch.Tensor:
+    """KL to the base (or, with ``kl_weight`` 0, plain LM loss) on this step's generic rows."""
+    if not generic or config.generic_per_step <= 0:
+        return torch.zeros(())
+    start = step * config.generic_per_step
+    rows = [generic[(start + i) % len(generic)] for i in range(config.generic_per_step)]
+    batch = collate_rows(rows, pad)
+    logits = target_logits(model, batch)
+    if config.kl_weight <= 0:
+        return target_loss(logits, batch)
+    with torch.no_grad(), model.disable_adapter():
+        base = target_logits(model, batch)
+    return config.kl_weight * kl_to_base(logits, base)
+
+
+@torch.no_grad()
+def _held_out_loss(
+    model: PeftModel, rows: Sequence[EncodedRow], pad: int, limit: int = 128
+) -> float:
+    chosen = list(rows)[:limit]
+    if not chosen:
+        return 0.0
+    losses = [
+        float(target_loss(target_logits(model, batch), batch))
+        for batch in (collate_rows(chosen[i : i + 32], pad) for i in range(0, len(chosen), 32))
+    ]
+    return sum(losses) / len(losses)
+
+
+def _lr_factor(step: int, total: int, warmup: int) -> float:
+    """Linear warm-up, then cosine down to a tenth."""
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def _save_checkpoint(
+    path: Path, model: PeftModel, optimizer: Any, schedule: Any, state: dict[str, Any]
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    torch.save(
+        {
+            "lora": get_peft_model_state_dict(model),
+            "optimizer": optimizer.state_dict(),
+            "schedule": schedule.state_dict(),
+            "state": state,
+        },
+        temp,
+    )
+    temp.replace(path)
