@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The CPU consolidation recipe and its reports (issue 24): scenario A's episodes
+# (dev vocabulary) consolidated into a LoRA, then asked closed book (B3), with
+# memory (B2), about episodes never consolidated, and the drift panel on SQuAD.
+#
+#   N=100 OUT=reports/m4-consolidation bash scripts/run_consolidation.sh
+#   ONLY=b3 ...   run one step (consolidate, b3, b2, unseen, squad)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-100}
+SEED=${SEED:-7}
+OUT=${OUT:-reports/m4-consolidation}
+EXTRA=${EXTRA:-}
+LORA="$OUT/lora"
+run() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
+common=(-n "$N" --seed "$SEED" --split dev --batch-size 16 --max-new-tokens 16 --quiet)
+
+if run consolidate; then
+  rm -rf "$OUT/store" "$LORA"
+  uv run harness consolidate --scenario A -n "$N" --seed "$SEED" --store "$OUT/store" \
+    --out "$LORA" --quiet $EXTRA
+  rm -rf "$OUT/store"  # rebuilt from the seed in a second; not committed
+fi
+run b3 && uv run harness --mode B3 --scenario A "${common[@]}" --lora "$LORA" --outdir "$OUT/A-B3"
+run b2 && uv run harness --mode B2 --scenario A "${common[@]}" --lora "$LORA" --outdir "$OUT/A-B2"
+# Episodes never consolidated (another seed): does the LoRA invent knowledge?
+run unseen && uv run harness --mode B3 --scenario A -n "$N" --seed $((SEED + 1)) --split dev \
+  --batch-size 16 --max-new-tokens 16 --quiet --lora "$LORA" --outdir "$OUT/A-B3-unseen"
+# Drift: SQuAD dev passages the LoRA never saw - in-prompt reading and perplexity.
+run squad && uv run harness --mode B3 --scenario squad -n "$N" --seed "$SEED" --split dev \
+  --batch-size 8 --max-new-tokens 24 --quiet --lora "$LORA" --outdir "$OUT/squad-B3"
+echo "done: $OUT"
