@@ -18,7 +18,7 @@ common=(-n "$N" --seed "$SEED" --split dev --batch-size 16 --max-new-tokens 16 -
 if run consolidate; then
   rm -rf "$OUT/store" "$LORA"
   uv run harness consolidate --scenario A -n "$N" --seed "$SEED" --store "$OUT/store" \
-    --out "$LORA" --quiet $EXTRA
+    --out "$LORA" $EXTRA
   rm -rf "$OUT/store"  # rebuilt from the seed in a second; not committed
 fi
 run b3 && uv run harness --mode B3 --scenario A "${common[@]}" --lora "$LORA" --outdir "$OUT/A-B3"

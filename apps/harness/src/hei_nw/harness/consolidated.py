@@ -21,14 +21,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from peft import PeftModel
+
 from hei_nw.baselines import run_rules
-from hei_nw.consolidate import load_lora, read_record
+from hei_nw.consolidate import load_lora, perplexity_drift, read_record
 from hei_nw.datasets import Record
 from hei_nw.eval import ItemResult, RunInputs, memory_comparison, oracle_memories, run_b0, run_b1
 from hei_nw.harness.baseline_runs import MEMORY_CAP
 from hei_nw.harness.progress import with_progress
 from hei_nw.harness.reader_choice import select_reader
-from hei_nw.models import LoadedModel, perplexity
+from hei_nw.models import LoadedModel
 
 Runs = dict[str, list[ItemResult]]
 
@@ -83,7 +85,7 @@ def run_consolidated(
         },
     }
     if args.scenario == "squad":
-        summary["passage_perplexity"] = passage_perplexity(loaded, inputs.records, bare)
+        summary["passage_perplexity"] = passage_perplexity(peft, loaded, inputs.records)
     return items, summary, runs, comparison
 
 
@@ -98,10 +100,8 @@ def consolidated_rate(items: Sequence[ItemResult], answers: Sequence[str]) -> fl
 
 
 def passage_perplexity(
-    loaded: LoadedModel, records: Sequence[Record], bare: Callable[[Callable[[], Any]], Any]
-) -> dict[str, float]:
+    peft: PeftModel, loaded: LoadedModel, records: Sequence[Record]
+) -> dict[str, Any]:
     """Perplexity of the items' passages (real text the LoRA never saw), with and without it."""
     passages = sorted({str(r["context"]) for r in records})
-    with_lora = perplexity(loaded.model, loaded.tokenizer, passages)
-    base = bare(lambda: perplexity(loaded.model, loaded.tokenizer, passages))
-    return {"lora": with_lora, "base": base, "ratio": with_lora / base, "passages": len(passages)}
+    return perplexity_drift(peft, loaded.tokenizer, passages).as_dict()

@@ -5,6 +5,7 @@ episodes into rows (``rows.py``), orders them (``schedule.py``), trains a LoRA
 with a drift guard (``worker.py``) and saves it with PEFT plus its record
 (``lora.py``); ``load_lora`` puts it back on a base (B2/B3)."""
 
+from hei_nw.consolidate.drift import DRIFT_LIMIT, Drift, perplexity_drift
 from hei_nw.consolidate.lora import (
     LoraError,
     LoraSettings,
@@ -26,10 +27,12 @@ from hei_nw.consolidate.worker import (
 
 __all__ = [
     "CHECKPOINT",
+    "DRIFT_LIMIT",
     "FORMS",
     "ORDERS",
     "ConsolidationConfig",
     "ConsolidationError",
+    "Drift",
     "LoraError",
     "LoraSettings",
     "QueuedEpisode",
@@ -43,6 +46,7 @@ __all__ = [
     "held_out_rows",
     "load_lora",
     "make_plan",
+    "perplexity_drift",
     "qa_rows",
     "read_record",
     "reading_rows",

@@ -71,7 +71,7 @@ one is never trained: early stopping watches the loss on it (:data:`HELD_OUT_FOR
 FORMS_PER_SLOT = 4
 HELD_OUT_FORM = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_SPAN = re.compile(r"\b(?:\d[\w:/.-]*|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
+_SPAN = re.compile(r"\b(?:\d[\w:/-]*(?:[.,]\d+)*|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,7 @@ def question(slot: str, others: Mapping[str, str], form: int) -> str:
     """Wording ``form`` of the question for ``slot``, cued by the ``others`` slots' values."""
     cue = _join(list(others.values()))
     fields = "; ".join(f"{SLOT_NOUN[name]}: {value}" for name, value in others.items())
-    text = FORMS[slot][form].format(cue=cue, fields=fields)
-    return text[0].upper() + text[1:]
+    return FORMS[slot][form].format(cue=cue, fields=fields)  # values verbatim, case included
 
 
 def filled_slots(trace: Mapping[str, Any]) -> dict[str, str]:
