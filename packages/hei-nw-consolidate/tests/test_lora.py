@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,40 @@ from hei_nw.consolidate import (
     read_record,
     save_lora,
 )
-from hei_nw.models.testing import tiny_model
+from hei_nw.memory import Episode
+from hei_nw.models.testing import shared_tokenizer, tiny_model
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+TRACES = [
+    {"who": "Dara Quill", "what": "blue kettle", "where": "Harbor Hall", "when": "2025-03-14"},
+    {"who": "Omar Vale", "what": "red scarf", "where": "Mill Yard", "when": "2025-07-02"},
+    {"who": "Ines Brook", "what": "old lantern", "where": "Fern Court", "when": "2024-11-30"},
+]
+
+
+@pytest.fixture
+def tokenizer() -> Any:
+    return shared_tokenizer()
+
+
+@pytest.fixture
+def model() -> Any:
+    return tiny_model("llama", seed=0)
+
+
+@pytest.fixture
+def episodes() -> list[Episode]:
+    return [
+        Episode(
+            f"ep-{i:08d}",
+            trace,
+            f"On {trace['when']}, {trace['who']} left a {trace['what']} at {trace['where']}.",
+            {},
+        )
+        for i, trace in enumerate(TRACES)
+    ]
+
 
 IDS = torch.tensor([[1, 520, 2213, 314, 260, 4025, 30]])
 
@@ -64,7 +98,7 @@ def test_save_and_load_round_trip_with_the_record(model: Any, tmp_path: Path) ->
 def test_a_lora_for_another_base_or_a_bad_folder_is_one_line(model: Any, tmp_path: Path) -> None:
     save_lora(attach_lora(model, LoraSettings(rank=4, alpha=8)), tmp_path / "lora", {})
     other = tiny_model("llama", seed=0, hidden_size=128, num_attention_heads=4)
-    with pytest.raises(LoraError, match="another base model .*hidden_size 64 != 128") as caught:
+    with pytest.raises(LoraError, match=r"another base model .*hidden_size 64 != 128") as caught:
         load_lora(other, tmp_path / "lora")
     assert "\n" not in str(caught.value)
     with pytest.raises(LoraError, match="not a folder"):

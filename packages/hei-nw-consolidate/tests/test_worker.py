@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,39 @@ from hei_nw.consolidate import (
 )
 from hei_nw.memory import Episode
 from hei_nw.models.generation import generate_batch
-from hei_nw.models.testing import tiny_model
+from hei_nw.models.testing import shared_tokenizer, tiny_model
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+TRACES = [
+    {"who": "Dara Quill", "what": "blue kettle", "where": "Harbor Hall", "when": "2025-03-14"},
+    {"who": "Omar Vale", "what": "red scarf", "where": "Mill Yard", "when": "2025-07-02"},
+    {"who": "Ines Brook", "what": "old lantern", "where": "Fern Court", "when": "2024-11-30"},
+]
+
+
+@pytest.fixture
+def tokenizer() -> Any:
+    return shared_tokenizer()
+
+
+@pytest.fixture
+def model() -> Any:
+    return tiny_model("llama", seed=0)
+
+
+@pytest.fixture
+def episodes() -> list[Episode]:
+    return [
+        Episode(
+            f"ep-{i:08d}",
+            trace,
+            f"On {trace['when']}, {trace['who']} left a {trace['what']} at {trace['where']}.",
+            {},
+        )
+        for i, trace in enumerate(TRACES)
+    ]
+
 
 FAST = ConsolidationConfig(
     epochs=30,
@@ -72,7 +105,7 @@ def test_a_bounded_run_resumes_to_the_same_weights(
     whole, _ = consolidate(
         tiny_model("llama", seed=0), tokenizer, episodes, tmp_path / "a", config, progress=False
     )
-    part, record = consolidate(
+    _, record = consolidate(
         tiny_model("llama", seed=0),
         tokenizer,
         episodes,

@@ -49,6 +49,7 @@ from hei_nw.harness.baseline_runs import MEMORY_CAP, run_baseline
 from hei_nw.harness.compare import main as compare_main
 from hei_nw.harness.consolidate_cli import consolidate_main
 from hei_nw.harness.consolidated import run_consolidated
+from hei_nw.harness.gated_run import gate_stream, run_gated
 from hei_nw.harness.parser import build_parser
 from hei_nw.harness.progress import with_progress
 from hei_nw.harness.reader_choice import select_reader
@@ -128,6 +129,12 @@ def check_paths(args: argparse.Namespace) -> None:
             raise UsageError(f"--lora: {exc}") from None
     elif args.lora is not None:
         raise UsageError("--lora applies to --mode B2 and B3 only")
+    if args.memory == "gated" and (args.mode != "B1" or args.scenario != "A"):
+        raise UsageError("--memory gated runs with --mode B1 --scenario A (a stream of A's facts)")
+    if args.gate_rate <= 0 or args.gate_rate != args.gate_rate:
+        raise UsageError(
+            f"--gate-rate must be a positive number of writes per 1,000 tokens, got {args.gate_rate}"
+        )
     for name, default in A_ONLY.items():
         if args.scenario != "A" and getattr(args, name) != default:
             raise UsageError(f"--{name} applies to scenario A only")
@@ -162,7 +169,12 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
     """Load, generate, score and write the two reports; returns their paths and the report."""
     provenance = versions()  # the code and libraries as the run starts
     set_seed(args.seed)
-    records = generate(args.scenario, args.n, args.seed, **dataset_options(args))
+    stream = gate_stream(args) if args.memory == "gated" else None
+    records = (
+        stream.questions
+        if stream
+        else generate(args.scenario, args.n, args.seed, **dataset_options(args))
+    )
     n_items = len(records)
     loaded = load_model(args.model, dtype=args.dtype, device=args.device)
     settings = GenerationSettings(
@@ -183,6 +195,9 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
     comparison = None
     if args.mode == "B0":
         items = with_progress("B0", n_items, args.quiet, lambda tick: run_b0(inputs, tick))
+    elif stream is not None:
+        items, summary, gated_runs, comparison = run_gated(args, loaded, inputs, stream)
+        baselines.update(gated_runs)
     elif args.mode in ("B2", "B3"):
         items, summary, runs, comparison = run_consolidated(args, loaded, inputs)
         baselines = {name: run for name, run in runs.items() if run is not items}

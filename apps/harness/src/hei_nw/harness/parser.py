@@ -137,11 +137,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--memory",
-        choices=["oracle", "store", "none"],
+        choices=["oracle", "store", "gated", "none"],
         default="oracle",
         help="B1 memory: oracle packs each item's own episode; store writes every episode of "
         "the run to an episodic store and packs the top --recall-k recalled by the question; "
+        "gated sends a labelled stream of -n facts amid routine text through the write gate "
+        "into a store (beside write-all, random, surprise-only and novelty-only writes); "
         "none reads nothing",
+    )
+    parser.add_argument(
+        "--gate-rate",
+        type=float,
+        default=5.0,
+        help="--memory gated: the gate's target writes per 1,000 stream tokens",
+    )
+    parser.add_argument(
+        "--stream-routine",
+        type=positive,
+        default=14,
+        help="--memory gated: routine segments after each fact (+-3)",
     )
     parser.add_argument(
         "--negatives",

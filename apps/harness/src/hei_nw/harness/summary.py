@@ -65,8 +65,9 @@ def print_summary(report: Mapping[str, Any]) -> None:
             if name not in PAIRED:  # the rule parser, long context, RAG
                 lines.append(_row(f"  {name}", baseline["metrics"], None))
         diff = comparison["memory_minus_floor_em"]
+        names = f"{comparison.get('memory_run', 'B1')} - {comparison.get('floor_run', 'floor')}"
         lines.append(
-            f"B1 - floor EM (paired bootstrap): {diff['mean_diff']:+.3f} "
+            f"{names} EM (paired bootstrap): {diff['mean_diff']:+.3f} "
             f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}]"
         )
     lines += _family_lines(report.get("families", []))
@@ -79,6 +80,40 @@ def print_summary(report: Mapping[str, Any]) -> None:
             f"P@1 {r['p_at_1']:.3f}, MRR {r['mrr']:.3f}, recall@{k} {r[f'recall_at_{k}']:.3f}, "
             f"recall p50/p95 {1e3 * r['recall_latency_p50_s']:.2f}/{1e3 * r['recall_latency_p95_s']:.2f} ms"
         )
+    lines += _gate_lines(summary.get("gate"))
+    if "passage_perplexity" in summary:
+        d = summary["passage_perplexity"]
+        lines.append(
+            f"drift: perplexity on {d['texts']} unseen passages {d['lora']:.2f} with the LoRA, "
+            f"{d['base']:.2f} without (x{d['ratio']:.3f}; limit x{d['limit']:.2f})"
+        )
     if "reader" in summary:
         lines.append(f"reader: {summary['reader']} {summary.get('reader_path') or ''}".rstrip())
     print("\n".join(lines))
+
+
+def _gate_lines(gate: Mapping[str, Any] | None) -> list[str]:
+    """The write gate's ranking, calibration and each policy's writes (``--memory gated``)."""
+    if not gate:
+        return []
+    stream = gate["stream"]
+    lines = [
+        f"stream: {stream['segments']} candidates, {stream['tokens']} tokens, {stream['positives']} "
+        f"needed later ({100 * stream['positive_share']:.1f}% of candidates, "
+        f"{stream['positives_per_1k_tokens']:.1f} per 1k tokens)"
+    ]
+    for name, result in gate["ranking"].items():
+        at = " ".join(
+            f"@{rate}/1k P {v['precision']:.2f} R {v['recall']:.2f}"
+            for rate, v in result["at_rate_per_1k"].items()
+        )
+        lines.append(f"  {name:<14} PR-AUC {result['pr_auc']:.3f}  {at}")
+    lines.append(
+        f"  calibrated (Platt, fitted on the training stream): ECE {gate['calibration']['ece']:.3f}"
+    )
+    for name, policy in gate["policies"].items():
+        lines.append(
+            f"  writes {name:<14} {policy['writes']:>4}  needed recall {policy['needed_recall']:.2f}  "
+            f"near-duplicates {policy['near_duplicate_share']:.3f}  own output {policy['own_output_writes']}"
+        )
+    return lines

@@ -15,6 +15,8 @@ OUR_DISTRIBUTIONS = (
     "hei-nw-eval",
     "hei-nw-memory",
     "hei-nw-train",
+    "hei-nw-consolidate",
+    "hei-nw-api",
     "hei-nw-harness",
 )
 

@@ -1,0 +1,143 @@
+"""``harness consolidate`` and ``--mode B2/B3 --lora`` end to end on a tiny model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hei_nw.harness import main
+from hei_nw.models.testing import shared_tokenizer, tiny_model
+
+Harness = Callable[..., int]
+
+
+def consolidate(*args: str) -> int:
+    return main(["consolidate", "--quiet", *args])
+
+
+def test_consolidate_then_ask_closed_book_and_with_memory(
+    harness: Harness,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+    read_json: Callable[[Path], dict[str, Any]],
+) -> None:
+    lora = tmp_path / "lora"
+    code = consolidate(
+        "--scenario",
+        "A",
+        "-n",
+        "3",
+        "--store",
+        str(tmp_path / "store"),
+        "--out",
+        str(lora),
+        "--model",
+        str(tiny_model_dir),
+        "--generic",
+        "0",
+        "--epochs",
+        "1",
+    )
+    assert code == 0
+    record = json.loads((lora / "consolidation.json").read_text())
+    assert len(record["episodes"]) == 3 and record["rows"]["qa"] == 48
+    assert record["provenance"]["git"]["commit"] and "Dara" not in record["answers"]
+    for mode in ("B3", "B2"):
+        out = tmp_path / mode
+        assert (
+            harness(
+                "--mode",
+                mode,
+                "--model",
+                str(tiny_model_dir),
+                "-n",
+                "3",
+                "--lora",
+                str(lora),
+                "--adapter",
+                "none",
+                "--outdir",
+                str(out),
+            )
+            == 0
+        )
+        report = read_json(out / f"A_{mode}_metrics.json")
+        rates = report["summary"]["consolidated_value_rate"]
+        assert all(0.0 <= rate <= 1.0 for rate in rates.values())
+        assert report["summary"]["lora_episodes"] == 3
+        assert report["comparison"]["memory_run"].startswith(mode)
+
+
+def test_bad_consolidation_input_is_one_line(
+    harness: Harness, tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty-store"
+    from hei_nw.memory import EpisodeStore, HashingEmbedder
+
+    EpisodeStore(HashingEmbedder(), empty)
+    cases = [
+        (
+            lambda: consolidate(
+                "--store", str(empty), "--out", str(tmp_path / "o"), "--model", str(tiny_model_dir)
+            ),
+            "holds no episodes",
+        ),
+        (
+            lambda: consolidate("--store", str(tmp_path / "nothing"), "--out", str(tmp_path / "o")),
+            "is not an episode store",
+        ),
+        (
+            lambda: consolidate("--store", str(empty), "--out", str(tmp_path / "o"), "--resume"),
+            "holds no checkpoint.pt",
+        ),
+        (
+            lambda: harness(
+                "--mode", "B3", "--lora", str(tmp_path / "nothing"), "--outdir", str(tmp_path / "r")
+            ),
+            "--lora:",
+        ),
+        (
+            lambda: harness(
+                "--mode", "B1", "--lora", str(tmp_path), "--outdir", str(tmp_path / "r")
+            ),
+            "--lora applies to --mode B2 and B3 only",
+        ),
+    ]
+    for run, message in cases:
+        assert run() == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_lora_for_another_base_is_refused_in_one_line(
+    harness: Harness, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hei_nw.consolidate import LoraSettings, attach_lora, save_lora
+
+    wide = tmp_path / "wide"
+    tiny_model("llama", hidden_size=128, num_attention_heads=4).save_pretrained(wide)
+    shared_tokenizer().save_pretrained(wide)
+    save_lora(
+        attach_lora(tiny_model("llama"), LoraSettings(rank=2, alpha=4)), tmp_path / "lora", {}
+    )
+    assert (
+        harness(
+            "--mode",
+            "B3",
+            "--model",
+            str(wide),
+            "--lora",
+            str(tmp_path / "lora"),
+            "-n",
+            "2",
+            "--outdir",
+            str(tmp_path / "r"),
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "another base model" in err and len(err.strip().splitlines()) == 1
