@@ -31,7 +31,7 @@ def test_api_answers_equal_the_harness_b1_store_path(tmp_path: Path) -> None:
     reader = load_memory_reader(loaded.model, shipped_reader_path(), revision=loaded.revision)
     settings = StoreSettings("hashing", DEFAULTS.keys, 0, "test", 7)
     cap = reader.config.max_mem_tokens or DEFAULTS.max_mem_tokens
-    memories, _, _ = store_memories(records, loaded.tokenizer, cap, DEFAULTS.recall_k, settings)
+    memories = store_memories(records, loaded.tokenizer, cap, DEFAULTS.recall_k, settings).memories
     harness = run_generation(
         loaded.model,
         loaded.tokenizer,

@@ -79,7 +79,7 @@ def test_bad_consolidation_input_is_one_line(
     from hei_nw.memory import EpisodeStore, HashingEmbedder
 
     EpisodeStore(HashingEmbedder(), empty)
-    cases = [
+    cases: list[tuple[Callable[[], int], str]] = [
         (
             lambda: consolidate(
                 "--store", str(empty), "--out", str(tmp_path / "o"), "--model", str(tiny_model_dir)

@@ -7,14 +7,18 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hei_nw.baselines import run_recalled_rag
 from hei_nw.datasets import squad
-from hei_nw.eval import score
+from hei_nw.eval import GenerationSettings, StoreSettings, score, side_by_side, store_memories
+from hei_nw.metrics import ModelGeometry
+from hei_nw.models.testing import shared_tokenizer, tiny_model
 
 
 def _squad_json(titles: list[str]) -> bytes:
@@ -115,3 +119,31 @@ def test_the_real_squad_files_load() -> None:
     items = squad.load("squad")
     assert len(items) > 9_000
     assert sum(len(squad.load(s)) for s in squad.TRAINING_SOURCES) > 30_000
+
+
+def test_a_squad_store_holds_its_whole_half_and_rag_reads_the_same_recall(
+    archive: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, digest = archive
+    squad.fetch(folder, sha256=digest)
+    shutil.copytree(folder, tmp_path / "data" / "squad")
+    monkeypatch.setenv("HEI_NW_DATA", str(tmp_path / "data"))
+    records = squad.generate(2, 7, "test")
+    settings = StoreSettings("hashing", "dense", 0, "test", 7)
+    tokenizer = shared_tokenizer()
+    run = store_memories(records, tokenizer, 512, 2, settings)
+    assert run.summary["store_size"] == 4  # every passage of the test half, not only the run's 2
+    assert run.summary["recall_at_2"] == 1.0
+    assert all(
+        len(episodes) == 2 and all(isinstance(e, str) for e in episodes)
+        for episodes in run.episodes
+    )
+    model = tiny_model("llama")
+    geometry = ModelGeometry.from_config(model.config, "float32")
+    rag = run_recalled_rag(
+        model, tokenizer, records, run.episodes, GenerationSettings(max_new_tokens=4), geometry, 2
+    )
+    for item, episodes in zip(rag, run.episodes, strict=True):
+        assert all(str(episode) in item.prompt for episode in episodes)
+    side = side_by_side(rag, rag)
+    assert side["memory"] == side["rag"] and side["rag"]["prompt_tokens_mean"] > 20

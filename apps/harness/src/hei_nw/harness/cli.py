@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hei_nw.baselines import run_rules
+from hei_nw.baselines import run_recalled_rag, run_rules
 from hei_nw.consolidate import LoraError, read_record
 from hei_nw.datasets import generate
 from hei_nw.eval import (
@@ -39,6 +39,7 @@ from hei_nw.eval import (
     oracle_memories,
     run_b0,
     run_b1,
+    side_by_side,
     store_memories,
     template_hash,
     versions,
@@ -210,10 +211,9 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
             store = StoreSettings(
                 args.store_embedder, args.store_keys, args.store_size, args.split, args.seed
             )
-            memories, retrieval, recall_items = store_memories(
-                records, loaded.tokenizer, cap, args.recall_k, store
-            )
-            summary["retrieval"] = retrieval
+            stored = store_memories(records, loaded.tokenizer, cap, args.recall_k, store)
+            memories, recall_items = stored.memories, stored.items
+            summary["retrieval"] = stored.summary
         b1 = with_progress(
             "B1",
             n_items,
@@ -242,6 +242,23 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
             comparison = memory_comparison(records, runs, "B1 memory-only", "B0 no-context (floor)")
         # The template parser reading the very memory the reader read: beside every B1 figure.
         baselines["rules"] = run_rules(records, memories, loaded.tokenizer)
+        if args.memory == "store" and args.baseline == "rag":  # RAG on the same recall
+            baselines["rag"] = with_progress(
+                "RAG (same recall)",
+                n_items,
+                args.quiet,
+                lambda tick: run_recalled_rag(
+                    loaded.model,
+                    loaded.tokenizer,
+                    records,
+                    stored.episodes,
+                    settings,
+                    geometry,
+                    args.batch_size,
+                    tick,
+                ),
+            )
+            summary["memory_vs_rag"] = side_by_side(items, baselines["rag"])
     baselines.update(run_baseline(args, loaded, inputs, summary, skip=set(baselines)))
     report = build_report(
         scenario=args.scenario,

@@ -6,7 +6,7 @@ from hei_nw.baselines.long_context import (
     run_context,
     run_long_context,
 )
-from hei_nw.baselines.rag import RagResult, episodes, retrieve, run_rag
+from hei_nw.baselines.rag import RagResult, episodes, retrieve, run_rag, run_recalled_rag
 from hei_nw.baselines.rules import asked_slot, parse_episodes, rule_answer, run_rules
 
 __all__ = [
@@ -21,5 +21,6 @@ __all__ = [
     "run_context",
     "run_long_context",
     "run_rag",
+    "run_recalled_rag",
     "run_rules",
 ]

@@ -8,15 +8,16 @@ every episode of the run, targets and distractors alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hei_nw.datasets import Record
+from hei_nw.datasets import Episode, Record
 from hei_nw.eval.prompts import build_prompt
 from hei_nw.eval.results import ItemResult, Retrieval
 from hei_nw.eval.runner import GenerationSettings, run_generation
 from hei_nw.memory import Embedder, VectorIndex, normalize_rows
+from hei_nw.memory import render_text as trace_text
 from hei_nw.memory.minilm import MiniLMEmbedder
 from hei_nw.metrics import ModelGeometry, recall_at_k
 
@@ -79,3 +80,26 @@ def run_rag(
         for item, ids, hit in zip(items, retrieved, hits, strict=True)
     ]
     return RagResult(items=items, recall_at_k=sum(hits) / len(hits) if hits else 0.0, k=k)
+
+
+def run_recalled_rag(
+    model: Any,
+    tokenizer: Any,
+    records: Sequence[Record],
+    recalled: Sequence[Sequence[Episode]],
+    settings: GenerationSettings,
+    geometry: ModelGeometry,
+    batch_size: int = 1,
+    on_item: Callable[[ItemResult], None] | None = None,
+) -> list[ItemResult]:
+    """RAG on exactly what the store recalled for B1: the same episodes, pasted into the
+    prompt as notes (traces as their slot text) - memory and RAG side by side."""
+    prompts = [
+        build_prompt(
+            r["query"], "\n\n".join(e if isinstance(e, str) else trace_text(e) for e in episodes)
+        )
+        for r, episodes in zip(records, recalled, strict=True)
+    ]
+    return run_generation(
+        model, tokenizer, records, prompts, settings, geometry, batch_size, on_item
+    )

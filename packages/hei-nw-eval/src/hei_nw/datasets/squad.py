@@ -218,6 +218,14 @@ def generate(n: int, seed: int, split: str = "dev", folder: Path | None = None) 
     return [as_record(item, split) for item in items[:n]]
 
 
+def passages(split: str, seed: int, folder: Path | None = None) -> list[str]:
+    """Every distinct passage of SQuAD v1.1 dev's ``split`` half, in a seeded order:
+    what a store holding the whole half holds (``--memory store``)."""
+    unique = sorted({item.passage for item in split_items(load("squad", folder), split)})
+    random.Random(f"hei-nw/squad/passages/{seed}").shuffle(unique)
+    return unique
+
+
 def as_record(item: SquadItem, split: str) -> Record:
     record = new_record(
         f"squad-{item.id}",

@@ -2,9 +2,10 @@
 provenance and report writing."""
 
 from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
-from hei_nw.eval.comparison import memory_comparison, render_comparison
+from hei_nw.eval.comparison import memory_comparison, render_comparison, side_by_side
 from hei_nw.eval.families import families_of, family_table, render_families
 from hei_nw.eval.memories import (
+    StoreRun,
     StoreSettings,
     make_embedder,
     oracle_memories,
@@ -45,6 +46,7 @@ __all__ = [
     "ReportError",
     "Retrieval",
     "RunInputs",
+    "StoreRun",
     "StoreSettings",
     "aggregate",
     "as_rows",
@@ -73,6 +75,7 @@ __all__ = [
     "run_generation",
     "samples_path",
     "score",
+    "side_by_side",
     "store_memories",
     "template_hash",
     "versions",

@@ -91,3 +91,20 @@ def render_comparison(comparison: Mapping[str, Any]) -> list[str]:
         "",
     ]
     return lines
+
+
+def side_by_side(memory: Sequence[ItemResult], rag: Sequence[ItemResult]) -> dict[str, Any]:
+    """Memory and RAG on the same recalled episodes: F1, EM, prompt tokens, latency."""
+
+    def one(items: Sequence[ItemResult]) -> dict[str, float]:
+        n = max(1, len(items))
+        latencies = sorted(i.latency_s for i in items)
+        return {
+            "em": sum(i.scores["em"] for i in items) / n,
+            "f1": sum(i.scores["f1"] for i in items) / n,
+            "prompt_tokens_mean": sum(i.prompt_tokens for i in items) / n,
+            "memory_tokens_mean": sum(len(i.memory_token_ids or ()) for i in items) / n,
+            "latency_p50_s": latencies[len(latencies) // 2] if latencies else 0.0,
+        }
+
+    return {"memory": one(memory), "rag": one(rag)}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hei_nw.datasets import Record, oracle_episodes
+from hei_nw.datasets import Episode, Record, oracle_episodes
 from hei_nw.eval.recall import fill_store, recall_for
 from hei_nw.memory import Embedder, HashingEmbedder
 from hei_nw.pack import pack_episodes
@@ -51,13 +51,25 @@ def make_embedder(name: str) -> Embedder:
     return HashingEmbedder(2048)
 
 
+@dataclass(frozen=True)
+class StoreRun:
+    """B1 from a store: packed memories, the recall summary and per-item recall rows, and
+    the recalled episodes themselves (what a RAG prompt built on the same recall pastes)."""
+
+    memories: list[list[int]]
+    summary: dict[str, Any]
+    items: list[dict[str, Any]]
+    episodes: list[list[Episode]]
+
+
 def store_memories(
     records: Sequence[Record], tokenizer: Any, cap: int, k: int, store: StoreSettings
-) -> tuple[list[list[int]], dict[str, Any], list[dict[str, Any]]]:
-    """Write the run's episodes to a fresh store, recall ``k`` per question, pack in rank order."""
+) -> StoreRun:
+    """Write the run's episodes to a fresh store, recall ``k`` per question, pack in rank order.
+    SQuAD runs write every passage of their half, not only the run's own."""
     embedder = make_embedder(store.embedder)
     filled = fill_store(records, embedder, store.filler, store.split, store.seed, store.keys)
     recalled = recall_for(records, filled, k)
     recalled.summary.update(embedder=embedder.name, keys=store.keys)
     memories = [pack_episodes(traces, tokenizer, cap) for traces in recalled.traces]
-    return memories, recalled.summary, recalled.items
+    return StoreRun(memories, recalled.summary, recalled.items, recalled.traces)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hei_nw.datasets import Episode, Record, generate, oracle_episodes, write_order
+from hei_nw.datasets.squad import passages as squad_passages
 from hei_nw.memory import Embedder, EpisodeStore, Hit
 from hei_nw.metrics import latency_summary, timed
 from hei_nw.pack import SLOTS
@@ -60,6 +61,10 @@ def fill_store(
     for extra in generate("A", filler, seed + 1_000_003, split=split):
         store.write(extra["trace"])
     seen: set[str] = set()  # D's near-collisions are its memory and its distractors: once
+    if records and records[0]["scenario"] == "squad":  # the whole half, as older memories
+        for passage in squad_passages(split, seed):
+            seen.add(json.dumps(passage, sort_keys=True))
+            store.write(None, passage)
     for record in write_order(records):
         for episode in oracle_episodes(record):
             key = json.dumps(episode, sort_keys=True)

@@ -38,7 +38,9 @@ def test_a_stream_is_labelled_rare_and_reproducible() -> None:
         make_stream(0, seed=3)
 
 
-def candidate(index: int, label: bool, surprise: float, novelty: float, own: bool = False) -> Candidate:
+def candidate(
+    index: int, label: bool, surprise: float, novelty: float, own: bool = False
+) -> Candidate:
     return Candidate(index, 10, label, own, Signals(surprise, novelty), nll=surprise)
 
 
