@@ -80,6 +80,12 @@ def print_summary(report: Mapping[str, Any]) -> None:
             f"P@1 {r['p_at_1']:.3f}, MRR {r['mrr']:.3f}, recall@{k} {r[f'recall_at_{k}']:.3f}, "
             f"recall p50/p95 {1e3 * r['recall_latency_p50_s']:.2f}/{1e3 * r['recall_latency_p95_s']:.2f} ms"
         )
+    if "memory_vs_rag" in summary:
+        for name, side in summary["memory_vs_rag"].items():
+            lines.append(
+                f"  {name:<6} on the same recall: F1 {side['f1']:.3f}, prompt {side['prompt_tokens_mean']:.0f} "
+                f"tokens + memory {side['memory_tokens_mean']:.0f}, p50 {side['latency_p50_s']:.2f} s"
+            )
     lines += _gate_lines(summary.get("gate"))
     if "passage_perplexity" in summary:
         d = summary["passage_perplexity"]
