@@ -90,12 +90,16 @@ def run_consolidated(
 
 
 def consolidated_rate(items: Sequence[ItemResult], answers: Sequence[str]) -> float:
-    """Share of predictions containing a value the LoRA consolidated (names, places,
-    dates of at least 4 characters): on items never consolidated, invented knowledge."""
+    """Share of predictions naming a value the LoRA consolidated (names, places, dates
+    of at least 4 characters) that the question itself does not contain - an echo of
+    the cue is not knowledge. On items never consolidated: invented knowledge."""
     values = [a.lower() for a in answers if len(a) >= 4]
     if not items or not values:
         return 0.0
-    hits = sum(any(v in item.prediction.lower() for v in values) for item in items)
+    hits = sum(
+        any(v in item.prediction.lower() and v not in item.prompt.lower() for v in values)
+        for item in items
+    )
     return hits / len(items)
 
 
