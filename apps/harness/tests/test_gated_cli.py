@@ -72,3 +72,28 @@ def test_bad_gate_options_are_one_line(
     assert harness("--mode", "B1", *args, "--outdir", str(tmp_path / "r")) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_stream_with_nothing_to_ask_is_one_line_before_the_model_loads(
+    harness: Harness, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hei_nw.datasets.stream import make_stream
+
+    seed = next(s for s in range(100) if not make_stream(1, s, split="dev", routine=14).questions)
+    code = harness(
+        "--mode",
+        "B1",
+        "--memory",
+        "gated",
+        "-n",
+        "1",
+        "--seed",
+        str(seed),
+        "--model",
+        "/nonexistent",
+        "--outdir",
+        str(tmp_path / "r"),
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no fact a later question asks about" in err and len(err.strip().splitlines()) == 1

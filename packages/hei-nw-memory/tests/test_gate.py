@@ -4,6 +4,7 @@ holds its target over a long stream, pins always in, z-scored surprise, decay.""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -65,3 +66,20 @@ def test_salience_decays_by_half_life() -> None:
     assert decayed_salience(2.0, 0, 100) == 2.0
     assert decayed_salience(2.0, 100, 100) == pytest.approx(1.0)
     assert decayed_salience(2.0, 300, 100) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: GateWeights(surprise=float("nan")), "gate weight surprise must be a finite"),
+        (lambda: GateWeights(pin=float("inf")), "gate weight pin must be a finite"),
+        (lambda: WriteGate(threshold=float("nan")), "threshold must be a finite"),
+        (lambda: WriteGate(target_per_1k_tokens=0.0), "must be positive"),
+        (lambda: WriteGate(target_per_1k_tokens=-1.0), "must be positive"),
+        (lambda: WriteGate(target_per_1k_tokens=float("nan")), "must be positive"),
+    ],
+)
+def test_bad_gate_settings_are_one_line(make: Callable[[], object], message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        make()
+    assert "\n" not in str(caught.value)

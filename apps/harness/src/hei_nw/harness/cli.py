@@ -132,6 +132,8 @@ def check_paths(args: argparse.Namespace) -> None:
         raise UsageError("--lora applies to --mode B2 and B3 only")
     if args.memory == "gated" and (args.mode != "B1" or args.scenario != "A"):
         raise UsageError("--memory gated runs with --mode B1 --scenario A (a stream of A's facts)")
+    if args.memory == "gated" and not gate_stream(args).questions:
+        raise UsageError("the stream holds no fact a later question asks about: use a larger -n")
     if args.gate_rate <= 0 or args.gate_rate != args.gate_rate:
         raise UsageError(
             f"--gate-rate must be a positive number of writes per 1,000 tokens, got {args.gate_rate}"

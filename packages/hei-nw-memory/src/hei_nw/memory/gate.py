@@ -45,6 +45,12 @@ class GateWeights:
     reward: float = 1.0
     pin: float = 100.0
 
+    def __post_init__(self) -> None:
+        for name in ("surprise", "novelty", "reward", "pin"):
+            value = getattr(self, name)
+            if not math.isfinite(value):
+                raise ValueError(f"gate weight {name} must be a finite number, got {value}")
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -102,7 +108,9 @@ class WriteGate:
         target_per_1k_tokens: float | None = None,
         window: int = 256,
     ) -> None:
-        if target_per_1k_tokens is not None and target_per_1k_tokens <= 0:
+        if not math.isfinite(threshold):
+            raise ValueError(f"threshold must be a finite number, got {threshold}")
+        if target_per_1k_tokens is not None and not target_per_1k_tokens > 0:
             raise ValueError(f"target_per_1k_tokens must be positive, got {target_per_1k_tokens}")
         self.weights = weights or GateWeights()
         self.threshold = threshold
