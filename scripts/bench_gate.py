@@ -34,7 +34,7 @@ def main() -> int:
     heard = EpisodeStore(HashingEmbedder())
     surprise, novelty, answer = [], [], []
     for index, segment in enumerate(segments):
-        context = " ".join(s.text for s in segments[max(0, index - 12) : index])
+        context = " ".join(s.text for s in segments[max(0, index - 4) : index])
         start = time.perf_counter()
         token_nll(loaded.model, loaded.tokenizer, segment.text, context)
         surprise.append(time.perf_counter() - start)

@@ -52,7 +52,7 @@ def measure_signals(
     model: Any,
     tokenizer: Any,
     stream: Stream,
-    context_segments: int = 12,
+    context_segments: int = 4,
     on_item: Callable[[], None] | None = None,
 ) -> list[Candidate]:
     """Surprise and novelty of every segment, in stream order."""
