@@ -21,8 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from peft import PeftModel
-
 from hei_nw.baselines import run_rules
 from hei_nw.consolidate import load_lora, perplexity_drift, read_record
 from hei_nw.datasets import Record
@@ -103,9 +101,7 @@ def consolidated_rate(items: Sequence[ItemResult], answers: Sequence[str]) -> fl
     return hits / len(items)
 
 
-def passage_perplexity(
-    peft: PeftModel, loaded: LoadedModel, records: Sequence[Record]
-) -> dict[str, Any]:
+def passage_perplexity(peft: Any, loaded: LoadedModel, records: Sequence[Record]) -> dict[str, Any]:
     """Perplexity of the items' passages (real text the LoRA never saw), with and without it."""
     passages = sorted({str(r["context"]) for r in records})
     return perplexity_drift(peft, loaded.tokenizer, passages).as_dict()
