@@ -44,7 +44,7 @@ def run_baseline(
             "targets_in_context": sum(bool(item.target_in_context) for item in items),
         }
         return {"long_context": items}
-    if args.baseline == "rag":
+    if args.baseline == "rag" and "rag" not in skip:  # B1 from a store runs RAG on its recall
         result = run_rag(
             loaded.model,
             loaded.tokenizer,
