@@ -19,16 +19,9 @@ from hei_nw.consolidate import (
     read_record,
     save_lora,
 )
-from hei_nw.memory import Episode
 from hei_nw.models.testing import shared_tokenizer, tiny_model
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-TRACES = [
-    {"who": "Dara Quill", "what": "blue kettle", "where": "Harbor Hall", "when": "2025-03-14"},
-    {"who": "Omar Vale", "what": "red scarf", "where": "Mill Yard", "when": "2025-07-02"},
-    {"who": "Ines Brook", "what": "old lantern", "where": "Fern Court", "when": "2024-11-30"},
-]
 
 
 @pytest.fixture
@@ -39,19 +32,6 @@ def tokenizer() -> Any:
 @pytest.fixture
 def model() -> Any:
     return tiny_model("llama", seed=0)
-
-
-@pytest.fixture
-def episodes() -> list[Episode]:
-    return [
-        Episode(
-            f"ep-{i:08d}",
-            trace,
-            f"On {trace['when']}, {trace['who']} left a {trace['what']} at {trace['where']}.",
-            {},
-        )
-        for i, trace in enumerate(TRACES)
-    ]
 
 
 IDS = torch.tensor([[1, 520, 2213, 314, 260, 4025, 30]])

@@ -44,6 +44,7 @@ def test_empty_slots_are_neither_asked_nor_used_as_cues() -> None:
     assert all(
         "place" not in r.prompt.split("Question:")[1] or "Name the place" in r.prompt for r in rows
     )
+    assert not any("place" in r.prompt.split("Question:")[1] for r in rows)  # neither asked nor cue
     assert qa_rows("ep-1", {"who": "Dara Quill", "what": "", "where": "", "when": ""}) == []
 
 

@@ -21,6 +21,7 @@ from hei_nw.consolidate import (
     qa_rows,
     read_record,
 )
+from hei_nw.consolidate.worker import Plan
 from hei_nw.memory import Episode
 from hei_nw.models.generation import generate_batch
 from hei_nw.models.testing import shared_tokenizer, tiny_model
@@ -161,3 +162,9 @@ def test_the_plan_is_a_pure_function_of_its_inputs(tokenizer: Any, episodes: lis
     assert one.steps == two.steps and [r.ids for r in one.rows] == [r.ids for r in two.rows]
     shuffled = make_plan(episodes, [], tokenizer, replace(FAST, order="shuffled"))
     assert sorted(map(sorted, shuffled.steps[:2])) != [] and one.counts == shuffled.counts
+    assert every_row(shuffled) == every_row(one)  # the same rows, every epoch...
+    assert shuffled.steps != one.steps  # ...in another order
+
+
+def every_row(plan: Plan) -> list[int]:
+    return sorted(i for step in plan.steps for i in step)

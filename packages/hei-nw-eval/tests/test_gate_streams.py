@@ -59,7 +59,7 @@ def test_average_precision_and_rates_on_a_known_ranking() -> None:
 def test_own_output_is_never_written_however_it_scores() -> None:
     candidates = [candidate(0, False, 9.0, 1.0, own=True), candidate(1, True, 1.0, 0.5)]
     assert scores(candidates, "gate")[0] == -math.inf
-    writes = policy_writes(candidates * 1, target_per_1k=100, seed=0)
+    writes = policy_writes(candidates, target_per_1k=100, seed=0)
     assert all(0 not in written for written in writes.values())
 
 

@@ -29,8 +29,6 @@ from typing import Any
 from hei_nw.memory import render_text as trace_note
 from hei_nw.models.prompts import build_prompt
 
-ROW_KINDS = ("qa", "lm", "reading", "cloze", "generic")
-
 SLOT_NOUN = {"who": "person", "what": "thing", "where": "place", "when": "date"}
 """How a question names the slot it asks for."""
 

@@ -89,12 +89,6 @@ class Stream:
     segments: list[Segment]
     questions: list[Record] = field(default_factory=list)
 
-    def tokens(self, count: dict[str, int] | None = None) -> int:
-        """Approximate stream length in tokens (words x 1.3) unless ``count`` gives them."""
-        return sum(
-            (count or {}).get(s.text, round(len(s.text.split()) * 1.3)) for s in self.segments
-        )
-
 
 def make_stream(
     facts: int,

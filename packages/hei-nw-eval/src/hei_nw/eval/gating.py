@@ -75,8 +75,11 @@ def measure_signals(
     return out
 
 
+_DEFAULT_GATE = WriteGate(GateWeights())
+"""Scores with the default weights (scoring reads only the weights: one gate serves all)."""
+
 SCORERS: dict[str, Callable[[Signals], float]] = {
-    "gate": lambda s: WriteGate(GateWeights()).score(s),
+    "gate": _DEFAULT_GATE.score,
     "surprise only": lambda s: s.surprise,
     "novelty only": lambda s: s.novelty,
 }
