@@ -72,6 +72,18 @@ def test_consolidate_then_ask_closed_book_and_with_memory(
         assert report["comparison"]["memory_run"].startswith(mode)
 
 
+def test_scenario_episodes_without_a_store_equal_the_stores(tmp_path: Path) -> None:
+    """--scenario without --store (a machine with no index library) consolidates exactly
+    the episodes that --scenario with --store would write and read back."""
+    from hei_nw.harness.consolidate_cli import build_consolidate_parser, load_episodes
+
+    common = ["--scenario", "B", "-n", "4", "--seed", "3", "--out", str(tmp_path / "o")]
+    parse = build_consolidate_parser().parse_args
+    in_memory = load_episodes(parse(common))
+    stored = load_episodes(parse([*common, "--store", str(tmp_path / "store")]))
+    assert in_memory == stored and len(in_memory) == 4
+
+
 def test_bad_consolidation_input_is_one_line(
     harness: Harness, tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -93,6 +105,10 @@ def test_bad_consolidation_input_is_one_line(
         (
             lambda: consolidate("--store", str(empty), "--out", str(tmp_path / "o"), "--resume"),
             "holds no checkpoint.pt",
+        ),
+        (
+            lambda: consolidate("--out", str(tmp_path / "o")),
+            "name --store (the episodes to consolidate) or --scenario",
         ),
         (
             lambda: harness(

@@ -211,12 +211,9 @@ def test_training_curves_have_a_legend_for_both_lines() -> None:
     assert [text.get_text() for text in legend.get_texts()] == ["train loss", "held-out EM"]
 
 
-def test_squad_examples_answer_with_the_passages_own_tokens(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On SQuAD-shaped files the test writes: the answer ids are a span of the memory."""
+def _squad_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQuAD-shaped files for every source, found through ``HEI_NW_DATA``."""
     from hei_nw.datasets import squad
-    from hei_nw.train.squad_examples import squad_examples
 
     folder = tmp_path / "squad"
     folder.mkdir()
@@ -234,6 +231,15 @@ def test_squad_examples_answer_with_the_passages_own_tokens(
         articles = [{"title": f"T{i}", "paragraphs": [p]} for i, p in enumerate(paragraphs)]
         (folder / name).write_text(json.dumps({"data": articles}))
     monkeypatch.setenv("HEI_NW_DATA", str(tmp_path))
+
+
+def test_squad_examples_answer_with_the_passages_own_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQuAD-shaped files the test writes: the answer ids are a span of the memory."""
+    from hei_nw.train.squad_examples import squad_examples
+
+    _squad_files(tmp_path, monkeypatch)
     tokenizer = shared_tokenizer()
     for split in ("train", "dev"):
         examples = squad_examples(tokenizer, split, seed=0, start=0, count=6)
@@ -243,3 +249,23 @@ def test_squad_examples_answer_with_the_passages_own_tokens(
             assert any(memory[i : i + len(answer)] == answer for i in range(len(memory)))
             assert tokenizer.decode(answer).strip() == example.answer
             assert tokenizer.decode(memory).startswith("<episodic>\nIn ")
+
+
+def test_mixed_examples_draw_both_sources_reproducibly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default reader's diet: each index is the scenario or the SQuAD example that
+    source makes at that index, about half of each, the same on every call."""
+    from hei_nw.train.sources import SQUAD_SHARE, mixed_examples
+    from hei_nw.train.squad_examples import squad_examples
+
+    _squad_files(tmp_path, monkeypatch)
+    tokenizer = shared_tokenizer()
+    examples = mixed_examples(tokenizer, "train", seed=3, start=10, count=40)
+    assert examples == mixed_examples(tokenizer, "train", seed=3, start=10, count=40)
+    real = [e for e in examples if e.kind.startswith("squad:")]
+    assert abs(len(real) / len(examples) - SQUAD_SHARE) < 0.2
+    for index, example in enumerate(examples, start=10):
+        source = squad_examples if example.kind.startswith("squad:") else scenario_examples
+        assert source(tokenizer, "train", 3, index, 1) == [example]
+    assert preset("smollm2", str(tmp_path)).task == "mixed"

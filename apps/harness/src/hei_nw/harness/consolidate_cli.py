@@ -4,6 +4,8 @@ Examples::
 
     # a scenario's episodes: written to a new store, then consolidated
     harness consolidate --scenario A -n 100 --seed 7 --store runs/a100-store --out runs/a100-lora
+    # the same episodes straight from the generator (no store, no index)
+    harness consolidate --scenario A -n 100 --seed 7 --out runs/a100-lora
     # any store folder (a `hei-nw` memory folder or a bare store)
     harness consolidate --store ~/.hei-nw --out runs/my-lora
     harness --mode B3 --scenario A -n 100 --seed 7 --lora runs/a100-lora   # closed book
@@ -39,7 +41,14 @@ from hei_nw.harness.args import (
     non_negative,
     positive,
 )
-from hei_nw.memory import EpisodeStore, HashingEmbedder, StoreError
+from hei_nw.memory import (
+    Episode,
+    EpisodeStore,
+    HashingEmbedder,
+    StoreError,
+    episode_id,
+    validate_trace,
+)
 from hei_nw.memory.minilm import MiniLMEmbedder
 from hei_nw.memory.store_files import read_meta
 from hei_nw.models import DEFAULT_MODEL, DTYPES, ModelLoadError, load_model, set_seed
@@ -57,12 +66,16 @@ def build_consolidate_parser() -> argparse.ArgumentParser:
         "PEFT's save_pretrained plus consolidation.json). Then: harness --mode B2|B3 --lora OUT.",
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("--store", required=True, help="store folder (or a hei-nw memory folder)")
+    parser.add_argument(
+        "--store",
+        help="store folder (or a hei-nw memory folder); with --scenario: a new folder to write "
+        "its episodes to first (optional)",
+    )
     parser.add_argument("--out", required=True, help="output folder: the LoRA and its record")
     parser.add_argument(
         "--scenario",
         choices=sorted(set(GENERATORS) - {"squad"}),
-        help="first write this scenario's episodes into --store (a new folder)",
+        help="consolidate this scenario's episodes (also written into --store when given)",
     )
     parser.add_argument("-n", type=positive, default=100, help="--scenario: number of episodes")
     parser.add_argument("--seed", type=int, default=7, help="dataset and training seed")
@@ -123,8 +136,7 @@ def consolidate_main(argv: Sequence[str]) -> int:
         check_output_folder("--out", args.out)
         if args.resume and not (Path(args.out) / CHECKPOINT).is_file():
             raise UsageError(f"--resume: {args.out} holds no {CHECKPOINT} to continue from")
-        store = open_or_fill_store(args)
-        episodes = store.episodes()
+        episodes = load_episodes(args)
         if not episodes:
             raise UsageError(f"{args.store} holds no episodes: nothing to consolidate")
         generic = generic_texts(args.generic, args.seed)
@@ -182,6 +194,20 @@ def consolidate_main(argv: Sequence[str]) -> int:
         + ", ".join(f"{h:.3f}" for h in held)
     )
     return 0
+
+
+def load_episodes(args: argparse.Namespace) -> list[Episode]:
+    """The episodes to consolidate: ``--store``'s, or ``--scenario``'s (written into a new
+    ``--store`` when one is named; without one, made as the store would make them)."""
+    if args.scenario is None and args.store is None:
+        raise UsageError("name --store (the episodes to consolidate) or --scenario")
+    if args.store is not None:
+        return open_or_fill_store(args).episodes()
+    records = generate(args.scenario, args.n, args.seed, split=args.split)
+    return [
+        Episode(episode_id(row), validate_trace(r["trace"]), r["context"], {"item": r["id"]})
+        for row, r in enumerate(records)
+    ]
 
 
 def open_or_fill_store(args: argparse.Namespace) -> EpisodeStore:

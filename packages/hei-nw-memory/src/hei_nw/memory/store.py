@@ -63,6 +63,11 @@ class Hit:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def episode_id(row: int) -> str:
+    """The id a store gives its ``row``-th write (ids are never reused after a delete)."""
+    return f"ep-{row:08d}"
+
+
 @dataclass(frozen=True)
 class Episode:
     """One stored episode: a trace (slots) or a text (``trace`` empty), and its provenance."""
@@ -129,10 +134,10 @@ class EpisodeStore:
             clean = validate_trace(trace)
             text = render_text(clean) if text is None else text
         provenance = dict(meta or {})
-        episode_id = f"ep-{len(self._ids):08d}"
-        self._log(seal_entry(self.cipher, episode_id, clean, text, provenance))
-        self._add([episode_id], [(clean, text)], self.keyer.keys(self._embed([text])), [provenance])
-        return episode_id
+        new_id = episode_id(len(self._ids))
+        self._log(seal_entry(self.cipher, new_id, clean, text, provenance))
+        self._add([new_id], [(clean, text)], self.keyer.keys(self._embed([text])), [provenance])
+        return new_id
 
     def get(self, episode_id: str) -> Episode:
         """The live episode ``episode_id``; a deleted or unknown id is a :class:`StoreError`."""

@@ -33,7 +33,7 @@ from hei_nw.train.curves import plot_curves
 from hei_nw.train.evaluate import exact_match_rate
 from hei_nw.train.examples import MAX_TRACE_TOKENS, SCENARIO_MIX
 from hei_nw.train.loading import LoadedBase, load_base_for_training
-from hei_nw.train.sources import SOURCES
+from hei_nw.train.sources import SOURCES, SQUAD_SHARE
 from hei_nw.train.teacher import teacher_term
 
 CHECKPOINT = "checkpoint.pt"
@@ -227,6 +227,7 @@ def _finish(
             "train_split": "train",
             "held_out_split": "dev",
             "scenario_mix": SCENARIO_MIX,
+            **({"squad_share": SQUAD_SHARE} if config.task == "mixed" else {}),
             "negatives_per_example": "0-3, uniform",
             "held_out_seed": config.seed + HELD_OUT_SEED_OFFSET,
         },
