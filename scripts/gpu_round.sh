@@ -12,6 +12,10 @@
 # anything not evaluated here is evaluated on a CPU with the same commands.
 #
 #   RESULTS=/tmp/gpu-results DEVICE=cuda bash scripts/gpu_round.sh        # on the GPU
+# With $OUT set (the device tool's return folder), the results come back as parts of at
+# most 15 MiB (a returned file's limit is 16 MiB), checkpoints and optimizer states left
+# out: `cat results.tgz.* | tar -xzf -` here. Session 8 lost its LoRA to a 130 MB tarball
+# that held every checkpoint; only the first 64 MiB of parts came back.
 #   PY="uv run python" DEVICE=cpu TRAIN_STEPS=2 EPISODES=3 EPOCHS=1 N_SQUAD=4 N_A=3 \
 #     TRAIN_BUDGET=300 EVAL_BUDGET=300 bash scripts/gpu_round.sh          # a dry run
 set -uo pipefail
@@ -86,3 +90,8 @@ squad_from_memory reader-adapters &
 lora_panel &
 wait
 echo "$(date +%T) evaluation phase over"
+if [ -n "${OUT:-}" ]; then
+  tar -C "$(dirname "$RESULTS")" -czf - --exclude=checkpoint.pt "$(basename "$RESULTS")" |
+    split -b 15M - "$OUT/results.tgz."
+  ls -la "$OUT"
+fi

@@ -111,6 +111,12 @@ def test_bad_consolidation_input_is_one_line(
             "name --store (the episodes to consolidate) or --scenario",
         ),
         (
+            lambda: consolidate(
+                "--store", str(empty), "--cycles", "3", "--out", str(tmp_path / "o")
+            ),
+            "--cycles takes --scenario",
+        ),
+        (
             lambda: harness(
                 "--mode", "B3", "--lora", str(tmp_path / "nothing"), "--outdir", str(tmp_path / "r")
             ),

@@ -9,6 +9,8 @@ Examples::
     # any store folder (a `hei-nw` memory folder or a bare store)
     harness consolidate --store ~/.hei-nw --out runs/my-lora
     harness --mode B3 --scenario A -n 100 --seed 7 --lora runs/a100-lora   # closed book
+    # six cycles of 20 new episodes each (seeds 7..12), old ones replayed: runs/ret/cycle-1..6
+    harness consolidate --scenario A -n 20 --seed 7 --cycles 6 --out runs/ret
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from hei_nw.consolidate import (
     ConsolidationError,
     LoraSettings,
     consolidate,
+    consolidate_cycles,
+    read_record,
 )
 from hei_nw.datasets import GENERATORS, SPLITS, generate
 from hei_nw.datasets.squad import SquadDataError
@@ -121,6 +125,19 @@ def build_consolidate_parser() -> argparse.ArgumentParser:
         default=DEFAULTS.order,
         help="replay order (shuffled: the control)",
     )
+    parser.add_argument(
+        "--cycles",
+        type=positive,
+        default=1,
+        help="--scenario: replay cycles; cycle k brings -n new episodes (seed + k - 1) and "
+        "replays old ones; each cycle's LoRA is saved in OUT/cycle-k",
+    )
+    parser.add_argument(
+        "--replay-share",
+        type=non_negative,
+        default=1.0,
+        help="--cycles: old episodes replayed per new one",
+    )
     parser.add_argument("--resume", action="store_true", help=f"continue from --out's {CHECKPOINT}")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="base model")
     parser.add_argument("--device", default="cpu", help="cpu, cuda, ...")
@@ -136,7 +153,13 @@ def consolidate_main(argv: Sequence[str]) -> int:
         check_output_folder("--out", args.out)
         if args.resume and not (Path(args.out) / CHECKPOINT).is_file():
             raise UsageError(f"--resume: {args.out} holds no {CHECKPOINT} to continue from")
-        episodes = load_episodes(args)
+        if args.cycles > 1 and (args.scenario is None or args.store is not None):
+            raise UsageError("--cycles takes --scenario (new episodes each cycle), not --store")
+        arrivals = [
+            load_episodes(args, cycle) if args.cycles > 1 else load_episodes(args)
+            for cycle in range(args.cycles)
+        ]
+        episodes = [episode for new in arrivals for episode in new]
         if not episodes:
             raise UsageError(f"{args.store} holds no episodes: nothing to consolidate")
         generic = generic_texts(args.generic, args.seed)
@@ -166,6 +189,8 @@ def consolidate_main(argv: Sequence[str]) -> int:
         "answers": sorted({str(v) for e in episodes for v in e.trace.values() if str(v).strip()}),
         "provenance": versions(),
     }
+    if args.cycles > 1:
+        return run_cycles(args, loaded, arrivals, config, generic, record)
     try:
         _, saved = consolidate(
             loaded.model,
@@ -196,16 +221,56 @@ def consolidate_main(argv: Sequence[str]) -> int:
     return 0
 
 
-def load_episodes(args: argparse.Namespace) -> list[Episode]:
+def run_cycles(
+    args: argparse.Namespace,
+    loaded: Any,
+    arrivals: list[list[Episode]],
+    config: ConsolidationConfig,
+    generic: list[str],
+    record: dict[str, Any],
+) -> int:
+    """``--cycles``: one LoRA per cycle in OUT/cycle-k; a rerun continues where it stopped."""
+    try:
+        folders = consolidate_cycles(
+            loaded.model,
+            loaded.tokenizer,
+            arrivals,
+            args.out,
+            config,
+            generic,
+            record,
+            replay_share=args.replay_share,
+            progress=not args.quiet,
+        )
+    except ConsolidationError as exc:
+        print(f"harness consolidate: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("harness consolidate: interrupted; run it again to continue", file=sys.stderr)
+        return 130
+    for folder in folders:
+        saved = read_record(folder)
+        print(
+            f"{folder}: {len(saved['new_episodes'])} new + {len(saved['replayed_episodes'])} "
+            f"replayed episodes, {saved['steps']} steps"
+        )
+    return 0
+
+
+def load_episodes(args: argparse.Namespace, cycle: int = 0) -> list[Episode]:
     """The episodes to consolidate: ``--store``'s, or ``--scenario``'s (written into a new
-    ``--store`` when one is named; without one, made as the store would make them)."""
+    ``--store`` when one is named; without one, made as the store would make them).
+    Cycle ``cycle`` (0-based) of ``--cycles`` brings ``-n`` new ones, seed ``--seed + cycle``."""
     if args.scenario is None and args.store is None:
         raise UsageError("name --store (the episodes to consolidate) or --scenario")
     if args.store is not None:
         return open_or_fill_store(args).episodes()
-    records = generate(args.scenario, args.n, args.seed, split=args.split)
+    records = generate(args.scenario, args.n, args.seed + cycle, split=args.split)
+    first = cycle * args.n
     return [
-        Episode(episode_id(row), validate_trace(r["trace"]), r["context"], {"item": r["id"]})
+        Episode(
+            episode_id(first + row), validate_trace(r["trace"]), r["context"], {"item": r["id"]}
+        )
         for row, r in enumerate(records)
     ]
 

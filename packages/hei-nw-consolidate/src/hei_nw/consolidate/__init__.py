@@ -3,8 +3,10 @@
 ``consolidate(model, tokenizer, episodes, out, ConsolidationConfig())`` turns
 episodes into rows (``rows.py``), orders them (``schedule.py``), trains a LoRA
 with a drift guard (``worker.py``) and saves it with PEFT plus its record
-(``lora.py``); ``load_lora`` puts it back on a base (B2/B3)."""
+(``lora.py``); ``load_lora`` puts it back on a base (B2/B3). ``consolidate_cycles``
+repeats that as episodes keep arriving, replaying old ones (``cycles.py``)."""
 
+from hei_nw.consolidate.cycles import consolidate_cycles, cycle_folder
 from hei_nw.consolidate.drift import DRIFT_LIMIT, Drift, perplexity_drift
 from hei_nw.consolidate.lora import (
     LoraError,
@@ -12,6 +14,7 @@ from hei_nw.consolidate.lora import (
     attach_lora,
     base_signature,
     load_lora,
+    load_lora_weights,
     read_record,
     save_lora,
 )
@@ -42,9 +45,12 @@ __all__ = [
     "attach_lora",
     "base_signature",
     "consolidate",
+    "consolidate_cycles",
+    "cycle_folder",
     "episode_rows",
     "held_out_rows",
     "load_lora",
+    "load_lora_weights",
     "make_plan",
     "perplexity_drift",
     "qa_rows",

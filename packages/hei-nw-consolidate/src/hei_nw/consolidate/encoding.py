@@ -89,3 +89,39 @@ def kl_to_base(logits: Tensor, base_logits: Tensor) -> Tensor:
     base = F.log_softmax(base_logits, dim=-1)
     ours = F.log_softmax(logits, dim=-1)
     return (base.exp() * (base - ours)).sum(-1).mean()
+
+
+def generic_term(
+    model: Any,
+    generic: Sequence[EncodedRow],
+    step: int,
+    per_step: int,
+    kl_weight: float,
+    pad: int,
+) -> Tensor:
+    """KL to the base (or, with ``kl_weight`` 0, plain LM loss) on step ``step``'s
+    ``per_step`` generic rows (the same model with its adapter disabled is the base)."""
+    if not generic or per_step <= 0:
+        return torch.zeros(())
+    start = step * per_step
+    rows = [generic[(start + i) % len(generic)] for i in range(per_step)]
+    batch = collate_rows(rows, pad)
+    logits = target_logits(model, batch)
+    if kl_weight <= 0:
+        return target_loss(logits, batch)
+    with torch.no_grad(), model.disable_adapter():
+        base = target_logits(model, batch)
+    return kl_weight * kl_to_base(logits, base)
+
+
+@torch.no_grad()
+def held_out_loss(model: Any, rows: Sequence[EncodedRow], pad: int, limit: int = 128) -> float:
+    """Mean target loss over the first ``limit`` held-out rows (early stopping's signal)."""
+    chosen = list(rows)[:limit]
+    if not chosen:
+        return 0.0
+    losses = [
+        float(target_loss(target_logits(model, batch), batch))
+        for batch in (collate_rows(chosen[i : i + 32], pad) for i in range(0, len(chosen), 32))
+    ]
+    return sum(losses) / len(losses)

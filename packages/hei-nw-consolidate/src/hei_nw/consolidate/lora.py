@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from peft import LoraConfig, PeftModel, get_peft_model
+from peft import LoraConfig, PeftModel, get_peft_model, set_peft_model_state_dict
+from safetensors.torch import load_file
 
 RECORD = "consolidation.json"
 
@@ -99,6 +100,21 @@ def load_lora(model: Any, folder: str | Path) -> PeftModel:
         diff = ", ".join(f"{k} {there.get(k)} != {v}" for k, v in here.items() if there.get(k) != v)
         raise LoraError(f"{folder} was consolidated on another base model ({diff})")
     return PeftModel.from_pretrained(model, str(folder))
+
+
+def load_lora_weights(peft_model: PeftModel, folder: str | Path) -> None:
+    """Put a saved LoRA's weights into ``peft_model``'s (fresh) LoRA of the same shape."""
+    record = read_record(folder)
+    here, there = base_signature(peft_model.get_base_model()), record.get("base", {})
+    if here != there:
+        raise LoraError(f"{folder} was consolidated on another base model")
+    weights = load_file(str(Path(folder) / "adapter_model.safetensors"))
+    try:
+        result = set_peft_model_state_dict(peft_model, weights)
+    except RuntimeError as exc:  # PEFT's multi-line size mismatch
+        raise LoraError(f"{folder}: its LoRA does not fit this one (another rank)") from exc
+    if getattr(result, "unexpected_keys", None):
+        raise LoraError(f"{folder}: its LoRA does not fit this one (other target modules)")
 
 
 def settings_dict(settings: LoraSettings) -> dict[str, Any]:

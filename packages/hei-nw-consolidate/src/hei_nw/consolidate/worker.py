@@ -30,11 +30,12 @@ from hei_nw.consolidate.encoding import (
     EncodedRow,
     collate_rows,
     encode_row,
-    kl_to_base,
+    generic_term,
+    held_out_loss,
     target_logits,
     target_loss,
 )
-from hei_nw.consolidate.lora import LoraSettings, attach_lora, save_lora
+from hei_nw.consolidate.lora import LoraSettings, attach_lora, load_lora_weights, save_lora
 from hei_nw.consolidate.rows import Row, episode_rows, held_out_rows, lm_row, reading_rows
 from hei_nw.consolidate.schedule import QueuedEpisode, Scheduler
 from hei_nw.memory import Episode
@@ -166,8 +167,12 @@ def consolidate(
     resume: bool = False,
     progress: bool = True,
     max_steps: int | None = None,
+    initial: str | Path | None = None,
 ) -> tuple[PeftModel, dict[str, Any]]:
     """Train a LoRA on ``model`` from ``episodes``; save it in ``out``; return it and its record.
+
+    ``initial`` is a saved LoRA folder to start from (the previous replay cycle's) instead
+    of a fresh, zero update; its settings must match ``config.lora``.
 
     ``max_steps`` bounds this call's work (a worker with a time budget): when the
     plan is not finished by then, the checkpoint is kept, nothing is saved as
@@ -176,6 +181,8 @@ def consolidate(
     plan = make_plan(episodes, generic_texts, tokenizer, config)
     torch.manual_seed(config.seed)
     peft_model = attach_lora(model, config.lora)
+    if initial is not None:
+        load_lora_weights(peft_model, initial)
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=0.0)
     total = len(plan.steps)
@@ -203,7 +210,9 @@ def consolidate(
     for step in range(state["step"], last):
         batch = collate_rows([plan.rows[i] for i in plan.steps[step]], pad)
         loss = target_loss(target_logits(peft_model, batch), batch)
-        drift = _generic_term(peft_model, plan.generic, step, config, pad)
+        drift = generic_term(
+            peft_model, plan.generic, step, config.generic_per_step, config.kl_weight, pad
+        )
         optimizer.zero_grad(set_to_none=True)
         torch.autograd.backward(loss + drift)
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -214,7 +223,7 @@ def consolidate(
         bar.update(1)
         bar.set_postfix(loss=f"{loss.item():.3f}", drift=f"{drift.item():.3f}")
         if step in plan.epoch_ends:
-            held = _held_out_loss(peft_model, plan.held_out, pad)
+            held = held_out_loss(peft_model, plan.held_out, pad)
             state["held_out"].append(round(held, 4))
             state["stale"] = 0 if held < state["best"] - 1e-3 else state["stale"] + 1
             state["best"] = min(state["best"], held)
@@ -236,6 +245,7 @@ def consolidate(
         "planned_steps": total,
         "finished": True,
         "stopped_early": stopped_early,
+        "initial": None if initial is None else str(initial),
         "loss": state["history"],
         "held_out_loss": state["held_out"],
         "train_seconds": round(time.perf_counter() - started, 1),
@@ -244,41 +254,6 @@ def consolidate(
     save_lora(peft_model, out, full_record)
     checkpoint.unlink(missing_ok=True)
     return peft_model, full_record
-
-
-def _generic_term(
-    model: PeftModel,
-    generic: Sequence[EncodedRow],
-    step: int,
-    config: ConsolidationConfig,
-    pad: int,
-) -> torch.Tensor:
-    """KL to the base (or, with ``kl_weight`` 0, plain LM loss) on this step's generic rows."""
-    if not generic or config.generic_per_step <= 0:
-        return torch.zeros(())
-    start = step * config.generic_per_step
-    rows = [generic[(start + i) % len(generic)] for i in range(config.generic_per_step)]
-    batch = collate_rows(rows, pad)
-    logits = target_logits(model, batch)
-    if config.kl_weight <= 0:
-        return target_loss(logits, batch)
-    with torch.no_grad(), model.disable_adapter():
-        base = target_logits(model, batch)
-    return config.kl_weight * kl_to_base(logits, base)
-
-
-@torch.no_grad()
-def _held_out_loss(
-    model: PeftModel, rows: Sequence[EncodedRow], pad: int, limit: int = 128
-) -> float:
-    chosen = list(rows)[:limit]
-    if not chosen:
-        return 0.0
-    losses = [
-        float(target_loss(target_logits(model, batch), batch))
-        for batch in (collate_rows(chosen[i : i + 32], pad) for i in range(0, len(chosen), 32))
-    ]
-    return sum(losses) / len(losses)
 
 
 def _lr_factor(step: int, total: int, warmup: int) -> float:
