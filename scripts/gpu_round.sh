@@ -14,7 +14,11 @@
 #   RESULTS=/tmp/gpu-results DEVICE=cuda bash scripts/gpu_round.sh        # on the GPU
 # With $OUT set (the device tool's return folder), the results come back as parts of at
 # most 15 MiB (a returned file's limit is 16 MiB), checkpoints and optimizer states left
-# out: `cat results.tgz.* | tar -xzf -` here. Session 8 lost its LoRA to a 130 MB tarball
+# out: `cat results.tgz.* | tar -xzf -` here.
+# The working tree travels with every call and, with a carried half of the GGUF, must stay
+# under 64 MiB: reports/ alone is larger. Session 8 kept it home for the calls with
+#   git rm -r -q --cached reports && echo /reports/ >> .git/info/exclude
+# and restored it after with `git reset -q` (and the exclude line removed). Session 8 lost its LoRA to a 130 MB tarball
 # that held every checkpoint; only the first 64 MiB of parts came back.
 #   PY="uv run python" DEVICE=cpu TRAIN_STEPS=2 EPISODES=3 EPOCHS=1 N_SQUAD=4 N_A=3 \
 #     TRAIN_BUDGET=300 EVAL_BUDGET=300 bash scripts/gpu_round.sh          # a dry run
