@@ -155,10 +155,7 @@ def consolidate_main(argv: Sequence[str]) -> int:
             raise UsageError(f"--resume: {args.out} holds no {CHECKPOINT} to continue from")
         if args.cycles > 1 and (args.scenario is None or args.store is not None):
             raise UsageError("--cycles takes --scenario (new episodes each cycle), not --store")
-        arrivals = [
-            load_episodes(args, cycle) if args.cycles > 1 else load_episodes(args)
-            for cycle in range(args.cycles)
-        ]
+        arrivals = [load_episodes(args, cycle) for cycle in range(args.cycles)]
         episodes = [episode for new in arrivals for episode in new]
         if not episodes:
             raise UsageError(f"{args.store} holds no episodes: nothing to consolidate")
@@ -189,71 +186,56 @@ def consolidate_main(argv: Sequence[str]) -> int:
         "answers": sorted({str(v) for e in episodes for v in e.trace.values() if str(v).strip()}),
         "provenance": versions(),
     }
-    if args.cycles > 1:
-        return run_cycles(args, loaded, arrivals, config, generic, record)
     try:
-        _, saved = consolidate(
-            loaded.model,
-            loaded.tokenizer,
-            episodes,
-            args.out,
-            config,
-            generic,
-            record,
-            resume=args.resume,
-            progress=not args.quiet,
-        )
+        if args.cycles > 1:
+            folders = consolidate_cycles(
+                loaded.model,
+                loaded.tokenizer,
+                arrivals,
+                args.out,
+                config,
+                generic,
+                record,
+                replay_share=args.replay_share,
+                progress=not args.quiet,
+            )
+        else:
+            _, saved = consolidate(
+                loaded.model,
+                loaded.tokenizer,
+                episodes,
+                args.out,
+                config,
+                generic,
+                record,
+                resume=args.resume,
+                progress=not args.quiet,
+            )
     except ConsolidationError as exc:
         print(f"harness consolidate: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(
-            f"harness consolidate: interrupted; resume with --resume ({args.out}/{CHECKPOINT})",
-            file=sys.stderr,
+        again = (
+            "run it again to continue (finished cycles are kept)"
+            if args.cycles > 1
+            else f"resume with --resume ({args.out}/{CHECKPOINT})"
         )
+        print(f"harness consolidate: interrupted; {again}", file=sys.stderr)
         return 130
+    if args.cycles > 1:
+        for folder in folders:
+            cycle = read_record(folder)
+            print(
+                f"{folder}: {len(cycle['new_episodes'])} new + "
+                f"{len(cycle['replayed_episodes'])} replayed episodes, {cycle['steps']} steps"
+            )
+        return 0
     held = saved["held_out_loss"]
     print(
         f"{args.out}: {len(episodes)} episodes, {sum(saved['rows'].values())} rows, "
         f"{saved['steps']} steps in {saved['train_seconds']:.0f} s; held-out loss by epoch "
         + ", ".join(f"{h:.3f}" for h in held)
     )
-    return 0
-
-
-def run_cycles(
-    args: argparse.Namespace,
-    loaded: Any,
-    arrivals: list[list[Episode]],
-    config: ConsolidationConfig,
-    generic: list[str],
-    record: dict[str, Any],
-) -> int:
-    """``--cycles``: one LoRA per cycle in OUT/cycle-k; a rerun continues where it stopped."""
-    try:
-        folders = consolidate_cycles(
-            loaded.model,
-            loaded.tokenizer,
-            arrivals,
-            args.out,
-            config,
-            generic,
-            record,
-            replay_share=args.replay_share,
-            progress=not args.quiet,
-        )
-    except ConsolidationError as exc:
-        print(f"harness consolidate: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("harness consolidate: interrupted; run it again to continue", file=sys.stderr)
-        return 130
-    for folder in folders:
-        saved = read_record(folder)
-        print(
-            f"{folder}: {len(saved['new_episodes'])} new + {len(saved['replayed_episodes'])} "
-            f"replayed episodes, {saved['steps']} steps"
-        )
     return 0
 
 

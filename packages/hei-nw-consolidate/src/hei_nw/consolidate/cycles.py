@@ -38,8 +38,8 @@ def consolidate_cycles(
     starting from the previous cycle's LoRA; returns the cycles' LoRA folders.
 
     A cycle already saved (its folder holds a finished LoRA) is skipped, so a killed run
-    continues where it stopped; the queue is rebuilt from the records, so the replay
-    picks are the same as in an uninterrupted run."""
+    continues where it stopped; the queue is rebuilt by replaying the same arrivals, so
+    the replay picks are the same as in an uninterrupted run."""
     ids = [episode.id for new in arrivals for episode in new]
     if len(set(ids)) != len(ids):
         raise ConsolidationError("episode ids repeat across cycles: each arrival needs new ids")

@@ -92,22 +92,23 @@ def read_record(folder: str | Path) -> dict[str, Any]:
     return record
 
 
-def load_lora(model: Any, folder: str | Path) -> PeftModel:
-    """A saved LoRA on ``model``; refused when it was consolidated on another base."""
-    record = read_record(folder)
-    here, there = base_signature(model), record.get("base", {})
+def _require_same_base(model: Any, folder: str | Path) -> None:
+    """A LoraError naming what differs when ``folder``'s LoRA was made on another base."""
+    here, there = base_signature(model), read_record(folder).get("base", {})
     if here != there:
         diff = ", ".join(f"{k} {there.get(k)} != {v}" for k, v in here.items() if there.get(k) != v)
         raise LoraError(f"{folder} was consolidated on another base model ({diff})")
+
+
+def load_lora(model: Any, folder: str | Path) -> PeftModel:
+    """A saved LoRA on ``model``; refused when it was consolidated on another base."""
+    _require_same_base(model, folder)
     return PeftModel.from_pretrained(model, str(folder))
 
 
 def load_lora_weights(peft_model: PeftModel, folder: str | Path) -> None:
     """Put a saved LoRA's weights into ``peft_model``'s (fresh) LoRA of the same shape."""
-    record = read_record(folder)
-    here, there = base_signature(peft_model.get_base_model()), record.get("base", {})
-    if here != there:
-        raise LoraError(f"{folder} was consolidated on another base model")
+    _require_same_base(peft_model.get_base_model(), folder)
     weights = load_file(str(Path(folder) / "adapter_model.safetensors"))
     try:
         result = set_peft_model_state_dict(peft_model, weights)
