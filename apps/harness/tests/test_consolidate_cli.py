@@ -72,6 +72,28 @@ def test_consolidate_then_ask_closed_book_and_with_memory(
         assert report["comparison"]["memory_run"].startswith(mode)
 
 
+def test_cycles_save_one_lora_per_cycle_and_a_rerun_keeps_them(
+    tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "cycles"
+    args = ["--scenario", "A", "-n", "2", "--cycles", "2", "--out", str(out)]
+    args += ["--model", str(tiny_model_dir), "--generic", "0", "--epochs", "1"]
+    assert consolidate(*args) == 0
+    first, second = (
+        json.loads((out / f"cycle-{k}" / "consolidation.json").read_text()) for k in (1, 2)
+    )
+    assert first["cycle"] == 1 and first["replayed_episodes"] == []
+    assert sorted(second["replayed_episodes"]) == first["new_episodes"]
+    assert set(second["new_episodes"]).isdisjoint(first["new_episodes"])
+    assert second["initial"] == str(out / "cycle-1")
+    printed = capsys.readouterr().out
+    assert "2 new + 2 replayed episodes" in printed
+    saved = (out / "cycle-2" / "adapter_model.safetensors").stat().st_mtime_ns
+    assert consolidate(*args) == 0  # finished cycles are kept, not trained again
+    assert (out / "cycle-2" / "adapter_model.safetensors").stat().st_mtime_ns == saved
+    assert capsys.readouterr().out == printed
+
+
 def test_scenario_episodes_without_a_store_equal_the_stores(tmp_path: Path) -> None:
     """--scenario without --store (a machine with no index library) consolidates exactly
     the episodes that --scenario with --store would write and read back."""
