@@ -94,6 +94,19 @@ def test_cycles_save_one_lora_per_cycle_and_a_rerun_keeps_them(
     assert capsys.readouterr().out == printed
 
 
+def test_the_replay_share_is_a_number_not_only_an_integer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hei_nw.harness.consolidate_cli import build_consolidate_parser
+
+    parse = build_consolidate_parser().parse_args
+    assert parse(["--out", "o", "--replay-share", "0.5"]).replay_share == 0.5
+    for bad in ("-1", "nan", "half"):
+        with pytest.raises(SystemExit):
+            parse(["--out", "o", "--replay-share", bad])
+        assert "--replay-share" in capsys.readouterr().err
+
+
 def test_scenario_episodes_without_a_store_equal_the_stores(tmp_path: Path) -> None:
     """--scenario without --store (a machine with no index library) consolidates exactly
     the episodes that --scenario with --store would write and read back."""

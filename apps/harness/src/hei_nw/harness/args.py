@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import textwrap
 from pathlib import Path
 
@@ -21,6 +22,17 @@ def non_negative(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """A share or weight: a finite number, 0 or more (``0.5`` as well as ``2``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, got {text!r}")
     return value
 
 

@@ -43,6 +43,7 @@ from hei_nw.harness.args import (
     UsageError,
     check_output_folder,
     non_negative,
+    non_negative_float,
     positive,
 )
 from hei_nw.memory import (
@@ -134,7 +135,7 @@ def build_consolidate_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--replay-share",
-        type=non_negative,
+        type=non_negative_float,
         default=1.0,
         help="--cycles: old episodes replayed per new one",
     )
