@@ -54,3 +54,18 @@ def test_the_queue_replays_new_episodes_and_a_share_of_old_ones() -> None:
     second = [i.episode_id for i in queue.next_cycle()]
     assert second[:2] == ["b4", "b5"] and len(second) == 3  # 2 new + 0.5 x 2 old
     assert len(queue.next_cycle()) == 6  # nothing new: everything is refreshed
+
+
+def test_a_small_replay_share_goes_round_the_old_episodes() -> None:
+    """Share 0.5, two new episodes a cycle: the oldest unreplayed episodes come before
+    the last cycle's, so the first cycle's are all refreshed before any twice."""
+    queue = ReplayQueue(replay_share=0.5)
+    written = 0
+    replayed: list[list[str]] = []
+    for cycle in range(4):
+        for _ in range(2):
+            queue.add(item(f"c{cycle}-{written}", written))
+            written += 1
+        picked = queue.next_cycle()
+        replayed.append([i.episode_id for i in picked if not i.episode_id.startswith(f"c{cycle}-")])
+    assert replayed == [[], ["c0-0"], ["c0-1"], ["c1-2"]]

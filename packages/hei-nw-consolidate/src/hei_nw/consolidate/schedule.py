@@ -33,6 +33,7 @@ class QueuedEpisode:
     salience: float = 0.0
     tokens: frozenset[int] = frozenset()
     replays: int = 0
+    last_cycle: int = 0  # the queue's cycle that last consolidated it (0: never)
 
 
 @dataclass(frozen=True)
@@ -95,22 +96,28 @@ class ReplayQueue:
     """Episodes waiting for replay across cycles.
 
     ``next_cycle`` returns every episode not yet consolidated plus up to
-    ``replay_share`` x that many already-consolidated ones (the least replayed
-    and most salient first), and counts the replays."""
+    ``replay_share`` x that many already-consolidated ones, and counts the replays.
+    The old ones are taken least replayed first, then most salient, then the longest
+    since their last replay (so a share below 1 goes round the old episodes instead
+    of refreshing the newest ones again and again: the measured forgetting of the
+    first cycle's episodes, documentation/consolidation.md, came with that starvation)."""
 
     replay_share: float = 1.0
     items: dict[str, QueuedEpisode] = field(default_factory=dict)
+    cycle: int = 0
 
     def add(self, item: QueuedEpisode) -> None:
         self.items.setdefault(item.episode_id, item)
 
     def next_cycle(self) -> list[QueuedEpisode]:
+        self.cycle += 1
         new = [i for i in self.items.values() if i.replays == 0]
         old = sorted(
             (i for i in self.items.values() if i.replays > 0),
-            key=lambda i: (i.replays, -i.salience, -i.written),
+            key=lambda i: (i.replays, -i.salience, i.last_cycle, i.written),
         )
         chosen = new + old[: round(self.replay_share * len(new)) if new else len(old)]
         for item in chosen:
             item.replays += 1
+            item.last_cycle = self.cycle
         return chosen
