@@ -3,8 +3,9 @@
 Cycle ``k`` adds its newly arrived episodes to a :class:`ReplayQueue`, which picks
 every episode not yet consolidated plus up to ``replay_share`` times as many old
 ones (the least replayed, then the most salient, then the longest unreplayed); the
-previous cycle's LoRA is trained further on that pick and saved in ``out/cycle-k``. Asking the first
-cycle's episodes closed book with each cycle's LoRA gives the forgetting curve.
+previous cycle's LoRA is trained further on that pick and saved in ``out/cycle-k``.
+Asking the first cycle's episodes closed book with each cycle's LoRA gives the
+forgetting curve.
 """
 
 from __future__ import annotations
