@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100}
+SQUAD_N=${SQUAD_N:-100}  # the drift panel's SQuAD passages, whatever N is
 SEED=${SEED:-7}
 OUT=${OUT:-reports/m4-consolidation}
 EXTRA=${EXTRA:-}
@@ -27,6 +28,6 @@ run b2 && uv run harness --mode B2 --scenario A "${common[@]}" --lora "$LORA" --
 run unseen && uv run harness --mode B3 --scenario A -n "$N" --seed $((SEED + 1)) --split dev \
   --batch-size 16 --max-new-tokens 16 --quiet --lora "$LORA" --outdir "$OUT/A-B3-unseen"
 # Drift: SQuAD dev passages the LoRA never saw - in-prompt reading and perplexity.
-run squad && uv run harness --mode B3 --scenario squad -n "$N" --seed "$SEED" --split dev \
+run squad && uv run harness --mode B3 --scenario squad -n "$SQUAD_N" --seed "$SEED" --split dev \
   --batch-size 8 --max-new-tokens 24 --quiet --lora "$LORA" --outdir "$OUT/squad-B3"
 echo "done: $OUT"
