@@ -21,14 +21,14 @@ ORDERS = ("priority", "shuffled")
 
 
 def paired(runs: dict[str, dict[str, Any]], metric: str) -> tuple[list[float], list[float]]:
-    """The two orders' per-item scores, matched by item id."""
-    first, second = ({item["id"]: item[metric] for item in runs[o]["items"]} for o in ORDERS)
-    shared = sorted(first.keys() & second.keys())
-    return [second[i] for i in shared], [first[i] for i in shared]  # (shuffled, priority)
+    """The (priority, shuffled) per-item scores, matched by item id."""
+    priority, shuffled = ({item["id"]: item[metric] for item in runs[o]["items"]} for o in ORDERS)
+    shared = sorted(priority.keys() & shuffled.keys())
+    return [priority[i] for i in shared], [shuffled[i] for i in shared]
 
 
 def compare(runs: dict[str, dict[str, Any]], metric: str) -> dict[str, Any]:
-    shuffled, priority = paired(runs, metric)
+    priority, shuffled = paired(runs, metric)
     n = len(priority)
     return {
         "priority": sum(priority) / n if n else 0.0,

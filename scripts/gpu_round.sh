@@ -18,8 +18,9 @@
 # The working tree travels with every call and, with a carried half of the GGUF, must stay
 # under 64 MiB: reports/ alone is larger. Session 8 kept it home for the calls with
 #   git rm -r -q --cached reports && echo /reports/ >> .git/info/exclude
-# and restored it after with `git reset -q` (and the exclude line removed). Session 8 lost its LoRA to a 130 MB tarball
-# that held every checkpoint; only the first 64 MiB of parts came back.
+# and restored it after with `git reset -q` (and the exclude line removed).
+# Session 8 lost its LoRA to a 130 MB tarball that held every checkpoint; only the first
+# 64 MiB of parts came back.
 #   PY="uv run python" DEVICE=cpu TRAIN_STEPS=2 EPISODES=3 EPOCHS=1 N_SQUAD=4 N_A=3 \
 #     TRAIN_BUDGET=300 EVAL_BUDGET=300 bash scripts/gpu_round.sh          # a dry run
 set -uo pipefail
