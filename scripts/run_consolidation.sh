@@ -4,11 +4,13 @@
 # memory (B2), about episodes never consolidated, and the drift panel on SQuAD.
 #
 #   N=100 OUT=reports/m4-consolidation bash scripts/run_consolidation.sh
+#   N=20 EXTRA="--epochs 10 --kl-weight 0" OUT=... bash ...   an ablation of the 20 x 10 recipe
 #   ONLY=b3 ...   run one step (consolidate, b3, b2, unseen, squad)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100}
 SQUAD_N=${SQUAD_N:-100}  # the drift panel's SQuAD passages, whatever N is
+UNSEEN_N=${UNSEEN_N:-100}  # never-consolidated episodes asked, whatever N is
 SEED=${SEED:-7}
 OUT=${OUT:-reports/m4-consolidation}
 EXTRA=${EXTRA:-}
@@ -25,7 +27,7 @@ fi
 run b3 && uv run harness --mode B3 --scenario A "${common[@]}" --lora "$LORA" --outdir "$OUT/A-B3"
 run b2 && uv run harness --mode B2 --scenario A "${common[@]}" --lora "$LORA" --outdir "$OUT/A-B2"
 # Episodes never consolidated (another seed): does the LoRA invent knowledge?
-run unseen && uv run harness --mode B3 --scenario A -n "$N" --seed $((SEED + 1)) --split dev \
+run unseen && uv run harness --mode B3 --scenario A -n "$UNSEEN_N" --seed $((SEED + 1)) --split dev \
   --batch-size 16 --max-new-tokens 16 --quiet --lora "$LORA" --outdir "$OUT/A-B3-unseen"
 # Drift: SQuAD dev passages the LoRA never saw - in-prompt reading and perplexity.
 run squad && uv run harness --mode B3 --scenario squad -n "$SQUAD_N" --seed "$SEED" --split dev \
