@@ -41,10 +41,13 @@ def test_consolidate_then_ask_closed_book_and_with_memory(
         "0",
         "--epochs",
         "1",
+        "--unknown",
+        "2",
     )
     assert code == 0
     record = json.loads((lora / "consolidation.json").read_text())
     assert len(record["episodes"]) == 3 and record["rows"]["qa"] == 48
+    assert 0 < record["rows"]["unknown"] <= 6 and record["config"]["unknown_per_episode"] == 2
     assert record["provenance"]["git"]["commit"] and "Dara" not in record["answers"]
     for mode in ("B3", "B2"):
         out = tmp_path / mode
@@ -68,6 +71,7 @@ def test_consolidate_then_ask_closed_book_and_with_memory(
         report = read_json(out / f"A_{mode}_metrics.json")
         rates = report["summary"]["consolidated_value_rate"]
         assert all(0.0 <= rate <= 1.0 for rate in rates.values())
+        assert set(report["summary"]["unknown_rate"]) == set(rates)
         assert report["summary"]["lora_episodes"] == 3
         assert report["comparison"]["memory_run"].startswith(mode)
 

@@ -6,11 +6,13 @@ from hei_nw.consolidate.rows import (
     FORMS,
     FORMS_PER_SLOT,
     HELD_OUT_FORM,
+    UNKNOWN,
     cloze_rows,
     episode_rows,
     held_out_rows,
     qa_rows,
     reading_rows,
+    unknown_rows,
 )
 from hei_nw.memory import Episode
 from hei_nw.models.prompts import build_prompt
@@ -64,6 +66,25 @@ def test_counterfactual_notes_answer_from_the_note_not_from_the_episode() -> Non
     swapped = [r for r in rows if r.episode_id == "a" and r.target not in TRACE.values()]
     assert swapped, "some notes must contradict the consolidated episode"
     assert reading_rows(traces[:1], per_episode=4, seed=0) == []  # nothing to swap with
+
+
+def test_unknown_rows_ask_for_cues_no_episode_holds() -> None:
+    other = {"who": "Omar Vale", "what": "red scarf", "where": "Mill Yard", "when": "2025-07-02"}
+    traces = [("a", TRACE), ("b", other)]
+    rows = unknown_rows(traces, per_episode=6, seed=0)
+    assert rows and all(r.target == UNKNOWN and r.kind == "unknown" for r in rows)
+    values = set(TRACE.values()) | set(other.values())
+    cue_values = [
+        {v for v in values if v in r.prompt.split("Question:")[1]} for r in rows
+    ]  # the episodes' values each cue still names
+    recombined = [found for found in cue_values if found]
+    assert recombined and all(
+        not found <= set(TRACE.values()) and not found <= set(other.values())
+        for found in recombined
+    )  # familiar values, but never all from one episode
+    assert any("Dara Vale" in r.prompt or "Omar Quill" in r.prompt for r in rows)  # blended names
+    assert unknown_rows(traces[:1], per_episode=4, seed=0) == []  # nothing to recombine with
+    assert unknown_rows(traces, per_episode=0, seed=0) == []
 
 
 def test_a_text_episode_gets_cloze_rows_and_itself() -> None:

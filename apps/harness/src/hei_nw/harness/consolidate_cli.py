@@ -27,6 +27,7 @@ from typing import Any
 from hei_nw.consolidate import (
     CHECKPOINT,
     ORDERS,
+    UNKNOWN,
     ConsolidationConfig,
     ConsolidationError,
     LoraSettings,
@@ -103,6 +104,13 @@ def build_consolidate_parser() -> argparse.ArgumentParser:
         help="counterfactual-note reading rows per episode (keeps in-prompt reading alive)",
     )
     parser.add_argument(
+        "--unknown",
+        type=non_negative,
+        default=DEFAULTS.unknown_per_episode,
+        help=f"rows per episode whose cue no episode holds, answered '{UNKNOWN}' (against "
+        "invented knowledge)",
+    )
+    parser.add_argument(
         "--generic",
         type=non_negative,
         default=400,
@@ -173,6 +181,7 @@ def consolidate_main(argv: Sequence[str]) -> int:
         batch_size=args.batch_size,
         forms=args.forms,
         reading_per_episode=args.reading,
+        unknown_per_episode=args.unknown,
         generic_per_step=args.generic_per_step if generic else 0,
         kl_weight=args.kl_weight,
         order=args.order,

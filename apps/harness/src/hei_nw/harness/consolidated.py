@@ -10,8 +10,9 @@ exactly the base (PEFT; tested) - so the report pairs item by item:
   weights must never be worse than memory alone.
 
 Drift fields go in the summary: predictions naming a consolidated episode's
-value (on never-consolidated items: invented knowledge), and for SQuAD items the
-perplexity of their passages with and without the LoRA.
+value (on never-consolidated items: invented knowledge), predictions that answer
+"unknown", and for SQuAD items the perplexity of their passages with and without
+the LoRA.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from hei_nw.baselines import run_rules
-from hei_nw.consolidate import load_lora, perplexity_drift, read_record
+from hei_nw.consolidate import UNKNOWN, load_lora, perplexity_drift, read_record
 from hei_nw.datasets import Record
 from hei_nw.eval import ItemResult, RunInputs, memory_comparison, oracle_memories, run_b0, run_b1
 from hei_nw.harness.baseline_runs import MEMORY_CAP
@@ -81,6 +82,7 @@ def run_consolidated(
         "consolidated_value_rate": {
             name: consolidated_rate(run, record.get("answers", [])) for name, run in runs.items()
         },
+        "unknown_rate": {name: unknown_rate(run) for name, run in runs.items()},
     }
     if args.scenario == "squad":
         summary["passage_perplexity"] = passage_perplexity(peft, loaded, inputs.records)
@@ -99,6 +101,14 @@ def consolidated_rate(items: Sequence[ItemResult], answers: Sequence[str]) -> fl
         for item in items
     )
     return hits / len(items)
+
+
+def unknown_rate(items: Sequence[ItemResult]) -> float:
+    """Share of predictions that answer the consolidation rows' "unknown" (abstentions):
+    right on items never consolidated, a lost answer on consolidated ones."""
+    if not items:
+        return 0.0
+    return sum(item.prediction.strip(" .").lower() == UNKNOWN for item in items) / len(items)
 
 
 def passage_perplexity(peft: Any, loaded: LoadedModel, records: Sequence[Record]) -> dict[str, Any]:

@@ -18,7 +18,16 @@ from hei_nw.consolidate.lora import (
     read_record,
     save_lora,
 )
-from hei_nw.consolidate.rows import FORMS, Row, episode_rows, held_out_rows, qa_rows, reading_rows
+from hei_nw.consolidate.rows import (
+    FORMS,
+    UNKNOWN,
+    Row,
+    episode_rows,
+    held_out_rows,
+    qa_rows,
+    reading_rows,
+    unknown_rows,
+)
 from hei_nw.consolidate.schedule import ORDERS, QueuedEpisode, ReplayQueue, Scheduler
 from hei_nw.consolidate.worker import (
     CHECKPOINT,
@@ -33,6 +42,7 @@ __all__ = [
     "DRIFT_LIMIT",
     "FORMS",
     "ORDERS",
+    "UNKNOWN",
     "ConsolidationConfig",
     "ConsolidationError",
     "Drift",
@@ -57,4 +67,5 @@ __all__ = [
     "read_record",
     "reading_rows",
     "save_lora",
+    "unknown_rows",
 ]

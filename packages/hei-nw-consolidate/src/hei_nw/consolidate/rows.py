@@ -12,6 +12,10 @@ becomes several kinds of row:
 * ``reading`` - a *counterfactual note*: the episode with one slot's value taken
   from another episode, in the prompt as notes, and the answer read from the
   note - so the model keeps preferring what its prompt says over what it learned;
+* ``unknown`` - (off by default) a cue that no episode holds, answered
+  :data:`UNKNOWN`: the cue's values recombined across episodes or blended into
+  names no episode has - so an unfamiliar cue is not answered with a familiar
+  value (what the LoRA does without them: it invents knowledge);
 * ``cloze`` - for a text episode (no slots): each sentence with one span blanked.
 
 Generic real text (``generic`` rows) is supplied by the caller; the worker
@@ -68,6 +72,8 @@ one is never trained: early stopping watches the loss on it (:data:`HELD_OUT_FOR
 
 FORMS_PER_SLOT = 4
 HELD_OUT_FORM = 4
+UNKNOWN = "unknown"
+"""The answer an ``unknown`` row teaches for a cue no consolidated episode holds."""
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SPAN = re.compile(r"\b(?:\d[\w:/-]*(?:[.,]\d+)*|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
 
@@ -146,6 +152,49 @@ def reading_rows(
             query = question(slot, others, rng.randrange(HELD_OUT_FORM))
             rows.append(Row("reading", build_prompt(query, trace_note(note)), value, eid))
     return rows
+
+
+def unknown_rows(
+    episodes: Sequence[tuple[str, Mapping[str, Any]]], per_episode: int, seed: int
+) -> list[Row]:
+    """Cues no episode holds, answered :data:`UNKNOWN`, made from the episodes' own values
+    (no outside vocabulary): alternately *recombined* (one cue value taken from another
+    episode: every value is familiar, the combination is not) and *blended* (every cue
+    value's last word from another episode's value of that slot: names no episode has).
+    A cue that some episode does hold is skipped. Needs two or more episodes with traces."""
+    traces = [(eid, filled_slots(trace)) for eid, trace in episodes if trace]
+    if len(traces) < 2 or per_episode <= 0:
+        return []
+    held = [set(filled.items()) for _, filled in traces]
+    rng = random.Random(f"hei-nw/consolidate/unknown/{seed}")
+    rows = []
+    for index, (eid, filled) in enumerate(traces):
+        for turn in range(per_episode):
+            slot = rng.choice(sorted(filled))
+            other = traces[(index + rng.randrange(1, len(traces))) % len(traces)][1]
+            cue = {name: value for name, value in filled.items() if name != slot}
+            if not cue:
+                continue
+            if (index + turn) % 2 == 0:
+                swapped = rng.choice(sorted(cue))
+                cue[swapped] = other.get(swapped, cue[swapped])
+            else:
+                cue = {name: _blend(value, other.get(name, "")) for name, value in cue.items()}
+            if any(set(cue.items()) <= holds for holds in held):
+                continue
+            query = question(slot, cue, rng.randrange(HELD_OUT_FORM))
+            rows.append(Row("unknown", build_prompt(query), UNKNOWN, eid))
+    return rows
+
+
+def _blend(value: str, other: str) -> str:
+    """``value`` with its last word (or last dash-separated part, for dates) from ``other``."""
+    for sep in (" ", "-"):
+        head, tail = value.rsplit(sep, 1) if sep in value else (value, "")
+        _, other_tail = other.rsplit(sep, 1) if sep in other else (other, "")
+        if tail and other_tail:
+            return f"{head}{sep}{other_tail}"
+    return value
 
 
 def cloze_rows(episode_id: str, text: str) -> list[Row]:

@@ -36,7 +36,14 @@ from hei_nw.consolidate.encoding import (
     target_loss,
 )
 from hei_nw.consolidate.lora import LoraSettings, attach_lora, load_lora_weights, save_lora
-from hei_nw.consolidate.rows import Row, episode_rows, held_out_rows, lm_row, reading_rows
+from hei_nw.consolidate.rows import (
+    Row,
+    episode_rows,
+    held_out_rows,
+    lm_row,
+    reading_rows,
+    unknown_rows,
+)
 from hei_nw.consolidate.schedule import QueuedEpisode, Scheduler
 from hei_nw.memory import Episode
 
@@ -54,14 +61,16 @@ class ConsolidationConfig:
     4 trained wordings per slot (1 gave closed-book recall near 0 in that trial); 1
     counterfactual reading row per episode and 2 generic rows of at most 96 tokens
     per step under a KL weight of 1, to keep in-prompt reading and real-text
-    perplexity near the base; stop after ``patience`` epochs without improvement on
-    the held-out wording."""
+    perplexity near the base; no ``unknown`` rows (a lever against invented knowledge,
+    off until measured); stop after ``patience`` epochs without improvement on the
+    held-out wording."""
 
     epochs: int = 3
     lr: float = 2e-3
     batch_size: int = 16
     forms: int = 4
     reading_per_episode: int = 1
+    unknown_per_episode: int = 0
     generic_per_step: int = 2
     kl_weight: float = 1.0
     max_tokens: int = 160
@@ -98,8 +107,9 @@ def make_plan(
     by_episode: dict[str, list[Row]] = {
         e.id: episode_rows(e.id, e.trace, e.text, config.forms) for e in episodes
     }
-    for row in reading_rows(
-        [(e.id, e.trace) for e in episodes], config.reading_per_episode, config.seed
+    traces = [(e.id, e.trace) for e in episodes]
+    for row in reading_rows(traces, config.reading_per_episode, config.seed) + unknown_rows(
+        traces, config.unknown_per_episode, config.seed
     ):
         by_episode[row.episode_id].append(row)
     rows: list[EncodedRow] = []
