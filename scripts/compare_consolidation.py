@@ -12,7 +12,8 @@ Each run folder holds ``lora/consolidation.json`` and the reports ``A-B3`` (clos
   episodes), SQuAD F1 and contains;
 * perplexity of the unseen SQuAD passages, x base.
 
-Writes ``ablation.json`` and ``ablation.md`` to ``--out``::
+A second table pairs every run with the first, item by item (the same questions and
+passages; paired bootstrap, 95%). Writes ``ablation.json`` and ``ablation.md`` to ``--out``::
 
     uv run python scripts/compare_consolidation.py --out reports/m4-consolidation/ablation \\
         baseline=reports/m4-consolidation/cpu-20x10 kl0=reports/m4-consolidation/ablation/kl0
@@ -28,8 +29,16 @@ from typing import Any
 
 from hei_nw.consolidate import UNKNOWN
 from hei_nw.eval import ReportError, load_report
+from hei_nw.metrics import paired_bootstrap
 
 LORA, BARE = "reference + LoRA", "B0 episode in prompt (reference)"
+PAIRED = {
+    "B3 EM": ("A-B3/A_B3_metrics.json", None, "em"),
+    "in-prompt A EM, new episodes": ("A-B3-unseen/A_B3_metrics.json", LORA, "em"),
+    "in-prompt SQuAD F1": ("squad-B3/squad_B3_metrics.json", LORA, "f1"),
+    "in-prompt SQuAD contains": ("squad-B3/squad_B3_metrics.json", LORA, "contains"),
+}
+"""What the second table pairs: report, run (None: the report's own), metric per item."""
 
 
 def _baseline(report: dict[str, Any], name: str) -> dict[str, Any]:
@@ -97,6 +106,36 @@ def run_row(folder: Path) -> dict[str, Any]:
     return row
 
 
+def item_scores(folder: Path) -> dict[str, dict[str, float]]:
+    """Per item scores of the runs :data:`PAIRED` names, by item id."""
+    scores = {}
+    for label, (file, run, metric) in PAIRED.items():
+        report = load_report(folder / file)
+        items = report["items"] if run is None else report["baselines"][run]["items"]
+        scores[label] = {str(item["id"]): float(item[metric]) for item in items}
+    return scores
+
+
+def minus_first(first: Path, other: Path) -> dict[str, dict[str, float]]:
+    """``other - first`` on the items both asked, each with its paired 95% interval."""
+    ours, theirs = item_scores(other), item_scores(first)
+    out = {}
+    for label in PAIRED:
+        shared = sorted(ours[label].keys() & theirs[label].keys())
+        out[label] = paired_bootstrap(
+            [theirs[label][i] for i in shared], [ours[label][i] for i in shared]
+        )
+    return out
+
+
+def table(runs: list[tuple[str, Path]]) -> dict[str, dict[str, Any]]:
+    """Every run's row (:func:`run_row`), and each after the first paired with the first."""
+    rows = {label: run_row(folder) for label, folder in runs}
+    for label, folder in runs[1:]:
+        rows[label]["minus_first"] = minus_first(runs[0][1], folder)
+    return rows
+
+
 def markdown(rows: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
         "| run | B3 EM [95%] (n) | B3 - B0 [95% paired] | B2 / B1 | invented: LoRA / base (n) "
@@ -124,6 +163,15 @@ def markdown(rows: dict[str, dict[str, Any]]) -> list[str]:
             f"{sq['base']['f1']:.3f}, {sq['base']['contains']:.2f} "
             f"| x{r['perplexity']['ratio']:.3f} |"
         )
+    first = next(iter(rows))
+    lines += ["", f"| run - {first} [95% paired] | " + " | ".join(PAIRED) + " |"]
+    lines.append("|---|" + "---|" * len(PAIRED))
+    for label, r in list(rows.items())[1:]:
+        cells = [
+            f"{d['mean_diff']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}] (n = {d['n']})"
+            for d in r["minus_first"].values()
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -132,13 +180,14 @@ def main() -> int:
     parser.add_argument("runs", nargs="+", help="LABEL=FOLDER, one per run, in table order")
     parser.add_argument("--out", type=Path, required=True, help="folder for ablation.json/.md")
     args = parser.parse_args()
-    rows: dict[str, dict[str, Any]] = {}
     try:
+        runs = []
         for spec in args.runs:
             label, sep, folder = spec.partition("=")
             if not sep:
                 raise ReportError(f"{spec!r}: expected LABEL=FOLDER")
-            rows[label] = run_row(Path(folder))
+            runs.append((label, Path(folder)))
+        rows = table(runs)
     except (ReportError, OSError, KeyError) as exc:
         print(f"compare_consolidation: {exc}", file=sys.stderr)
         return 2
