@@ -61,9 +61,9 @@ class ConsolidationConfig:
     4 trained wordings per slot (1 gave closed-book recall near 0 in that trial); 1
     counterfactual reading row per episode and 2 generic rows of at most 96 tokens
     per step under a KL weight of 1, to keep in-prompt reading and real-text
-    perplexity near the base; no ``unknown`` rows (a lever against invented knowledge,
-    off until measured); stop after ``patience`` epochs without improvement on the
-    held-out wording."""
+    perplexity near the base; no ``unknown`` rows (measured at 4 per episode, they cut
+    invented knowledge from 0.77 to 0.15 but cost in-prompt reading: a choice for the
+    user); stop after ``patience`` epochs without improvement on the held-out wording."""
 
     epochs: int = 3
     lr: float = 2e-3
