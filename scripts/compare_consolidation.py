@@ -27,16 +27,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hei_nw.consolidate import UNKNOWN
+from hei_nw.consolidate import is_unknown
 from hei_nw.eval import ReportError, load_report
 from hei_nw.metrics import paired_bootstrap
 
 LORA, BARE = "reference + LoRA", "B0 episode in prompt (reference)"
+REPORTS = {
+    "b3": "A-B3/A_B3_metrics.json",
+    "unseen": "A-B3-unseen/A_B3_metrics.json",
+    "squad": "squad-B3/squad_B3_metrics.json",
+    "b2": "A-B2/A_B2_metrics.json",  # optional
+}
 PAIRED = {
-    "B3 EM": ("A-B3/A_B3_metrics.json", None, "em"),
-    "in-prompt A EM, new episodes": ("A-B3-unseen/A_B3_metrics.json", LORA, "em"),
-    "in-prompt SQuAD F1": ("squad-B3/squad_B3_metrics.json", LORA, "f1"),
-    "in-prompt SQuAD contains": ("squad-B3/squad_B3_metrics.json", LORA, "contains"),
+    "B3 EM": ("b3", None, "em"),
+    "in-prompt A EM, new episodes": ("unseen", LORA, "em"),
+    "in-prompt SQuAD F1": ("squad", LORA, "f1"),
+    "in-prompt SQuAD contains": ("squad", LORA, "contains"),
 }
 """What the second table pairs: report, run (None: the report's own), metric per item."""
 
@@ -47,18 +53,24 @@ def _baseline(report: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def _unknown_share(items: list[dict[str, Any]]) -> float:
-    """Share of predictions answering the ``unknown`` rows' answer (older reports lack the
-    summary's ``unknown_rate``, so it is counted from the samples)."""
-    hits = sum(str(i["prediction"]).strip(" .").lower() == UNKNOWN for i in items)
-    return hits / max(1, len(items))
+    """Share of predictions that abstain (counted from the samples: reports made before the
+    summary's ``unknown_rate`` existed get the same column)."""
+    return sum(is_unknown(str(i["prediction"])) for i in items) / max(1, len(items))
 
 
-def run_row(folder: Path) -> dict[str, Any]:
-    """The figures of one run folder (see the module's docstring)."""
+def load_run(folder: Path) -> dict[str, dict[str, Any]]:
+    """A run folder's reports (:data:`REPORTS`; ``b2`` when it was run), each read once."""
+    return {
+        name: load_report(folder / file)
+        for name, file in REPORTS.items()
+        if name != "b2" or (folder / file).is_file()
+    }
+
+
+def run_row(folder: Path, reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The figures of one run folder (see the module's docstring) from its ``reports``."""
     record = json.loads((folder / "lora" / "consolidation.json").read_text(encoding="utf-8"))
-    b3 = load_report(folder / "A-B3" / "A_B3_metrics.json")
-    unseen = load_report(folder / "A-B3-unseen" / "A_B3_metrics.json")
-    squad = load_report(folder / "squad-B3" / "squad_B3_metrics.json")
+    b3, unseen, squad = reports["b3"], reports["unseen"], reports["squad"]
     config = record["config"]
     row: dict[str, Any] = {
         "folder": str(folder),
@@ -98,27 +110,28 @@ def run_row(folder: Path) -> dict[str, Any]:
         },
         "perplexity": squad["summary"]["passage_perplexity"],
     }
-    b2_file = folder / "A-B2" / "A_B2_metrics.json"
-    if b2_file.is_file():
-        b2 = load_report(b2_file)
+    if "b2" in reports:
+        b2 = reports["b2"]
         row["b2_em"] = b2["metrics"]["em"]["mean"]
         row["b1_em"] = _baseline(b2, "B1 memory only")["em"]["mean"]
     return row
 
 
-def item_scores(folder: Path) -> dict[str, dict[str, float]]:
+def item_scores(reports: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Per item scores of the runs :data:`PAIRED` names, by item id."""
     scores = {}
-    for label, (file, run, metric) in PAIRED.items():
-        report = load_report(folder / file)
+    for label, (name, run, metric) in PAIRED.items():
+        report = reports[name]
         items = report["items"] if run is None else report["baselines"][run]["items"]
         scores[label] = {str(item["id"]): float(item[metric]) for item in items}
     return scores
 
 
-def minus_first(first: Path, other: Path) -> dict[str, dict[str, float]]:
-    """``other - first`` on the items both asked, each with its paired 95% interval."""
-    ours, theirs = item_scores(other), item_scores(first)
+def minus_first(
+    theirs: dict[str, dict[str, float]], ours: dict[str, dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """``ours - theirs`` (:func:`item_scores` of two runs) on the items both asked, each with
+    its paired 95% interval."""
     out = {}
     for label in PAIRED:
         shared = sorted(ours[label].keys() & theirs[label].keys())
@@ -130,9 +143,11 @@ def minus_first(first: Path, other: Path) -> dict[str, dict[str, float]]:
 
 def table(runs: list[tuple[str, Path]]) -> dict[str, dict[str, Any]]:
     """Every run's row (:func:`run_row`), and each after the first paired with the first."""
-    rows = {label: run_row(folder) for label, folder in runs}
-    for label, folder in runs[1:]:
-        rows[label]["minus_first"] = minus_first(runs[0][1], folder)
+    loaded = {label: load_run(folder) for label, folder in runs}
+    rows = {label: run_row(folder, loaded[label]) for label, folder in runs}
+    first = item_scores(loaded[runs[0][0]])
+    for label, _ in runs[1:]:
+        rows[label]["minus_first"] = minus_first(first, item_scores(loaded[label]))
     return rows
 
 

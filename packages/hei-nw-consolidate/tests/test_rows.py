@@ -10,6 +10,7 @@ from hei_nw.consolidate.rows import (
     cloze_rows,
     episode_rows,
     held_out_rows,
+    is_unknown,
     qa_rows,
     reading_rows,
     unknown_rows,
@@ -85,6 +86,7 @@ def test_unknown_rows_ask_for_cues_no_episode_holds() -> None:
     assert any("Dara Vale" in r.prompt or "Omar Quill" in r.prompt for r in rows)  # blended names
     assert unknown_rows(traces[:1], per_episode=4, seed=0) == []  # nothing to recombine with
     assert unknown_rows(traces, per_episode=0, seed=0) == []
+    assert is_unknown(" Unknown.") and not is_unknown("unknown person")
 
 
 def test_a_text_episode_gets_cloze_rows_and_itself() -> None:

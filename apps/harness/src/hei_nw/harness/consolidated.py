@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from hei_nw.baselines import run_rules
-from hei_nw.consolidate import UNKNOWN, load_lora, perplexity_drift, read_record
+from hei_nw.consolidate import is_unknown, load_lora, perplexity_drift, read_record
 from hei_nw.datasets import Record
 from hei_nw.eval import ItemResult, RunInputs, memory_comparison, oracle_memories, run_b0, run_b1
 from hei_nw.harness.baseline_runs import MEMORY_CAP
@@ -108,7 +108,7 @@ def unknown_rate(items: Sequence[ItemResult]) -> float:
     right on items never consolidated, a lost answer on consolidated ones."""
     if not items:
         return 0.0
-    return sum(item.prediction.strip(" .").lower() == UNKNOWN for item in items) / len(items)
+    return sum(is_unknown(item.prediction) for item in items) / len(items)
 
 
 def passage_perplexity(peft: Any, loaded: LoadedModel, records: Sequence[Record]) -> dict[str, Any]:

@@ -187,6 +187,12 @@ def unknown_rows(
     return rows
 
 
+def is_unknown(answer: str) -> bool:
+    """Whether a generated ``answer`` is the ``unknown`` rows' abstention (case and a final
+    period aside): what the B2/B3 reports count."""
+    return answer.strip(" .").lower() == UNKNOWN
+
+
 def _blend(value: str, other: str) -> str:
     """``value`` with its last word (or last dash-separated part, for dates) from ``other``."""
     for sep in (" ", "-"):
