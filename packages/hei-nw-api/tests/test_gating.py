@@ -26,9 +26,25 @@ def test_near_duplicates_are_refused_with_the_episode_they_repeat(tmp_path: Path
         swapped = [memory.remember(t) for t in ("Ana owes Ben 5 euros.", "Ben owes Ana 5 euros.")]
     assert first.written and other.written
     assert all(w.written for w in swapped)  # the same words in another order say another thing
-    assert not again.written and again.id is None
+    assert not again.written and again.id is None and again.existing_id == first.id
     assert again.reason.startswith(f"refused: near-duplicate of {first.id}")
     assert again.gate["novelty"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_the_same_note_again_is_stored_once_across_reopening(
+    tmp_path: Path, tiny: tuple[str, str]
+) -> None:
+    note = "The spare key is under the blue flowerpot."
+    with Memory.open(tmp_path, *tiny) as memory:
+        first = memory.remember(note)
+        memory.ask("Where is the spare key?")  # recalls the note: it is not "own output"
+        again = memory.remember(note)
+    with Memory.open(tmp_path, *tiny) as reopened:
+        retried = reopened.remember(note)
+        assert len(reopened) == 1
+    for refusal in (again, retried):
+        assert not refusal.written and refusal.existing_id == first.id
+        assert "already stored" in refusal.reason and "own output" not in refusal.reason
 
 
 def test_the_systems_own_answers_are_never_written_back(

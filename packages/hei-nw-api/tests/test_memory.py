@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hei_nw.api.answers import NOTHING_RECALLED
 from hei_nw.api import Memory, MemoryUsageError, UnknownEpisodeError
 from hei_nw.models.testing import save_tiny_model_and_reader
 
@@ -44,12 +45,21 @@ def test_remember_ask_forget_and_reopen(tmp_path: Path, tiny_parts: tuple[str, s
         assert again.get(note.id or "").text == NOTE
 
 
-def test_an_empty_memory_answers_without_memory(
-    tmp_path: Path, tiny_parts: tuple[str, str]
-) -> None:
-    with Memory.open(tmp_path, *tiny_parts) as memory:
+def test_an_empty_memory_does_not_know_and_loads_no_model(tmp_path: Path) -> None:
+    # A model name that cannot load proves no model was needed to say "I don't know".
+    with Memory.open(tmp_path, model=str(tmp_path / "no-such-model")) as memory:
         answer = memory.ask("Where is the spare key?")
+        answers = memory.ask_many(["Where?", "When?"])
+    assert not answer.known and answer.text == "" and answer.reason == NOTHING_RECALLED
     assert not answer.memory_used and answer.episodes == ()
+    assert [a.known for a in answers] == [False, False]
+
+
+def test_known_answers_say_so(tmp_path: Path, tiny_parts: tuple[str, str]) -> None:
+    with Memory.open(tmp_path, *tiny_parts) as memory:
+        memory.remember("The spare key is under the blue flowerpot.")
+        answer = memory.ask("Where is the spare key?")
+    assert answer.known and answer.memory_used and answer.reason == "read from memory"
 
 
 def test_private_data_is_redacted_unless_the_writer_opts_out(tmp_path: Path) -> None:

@@ -150,7 +150,8 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
         body: EpisodeIn, who: TenantDep, srv: ServerDep, response: Response
     ) -> dict[str, Any]:
         """201 with the new id; 200 with ``"written": false`` and the reason when the
-        write gate refused it (a near-duplicate, the system's own output)."""
+        write gate refused it. A restatement of a stored episode (a client's retry, say)
+        names the episode that holds it as ``existing_id``: a write is idempotent."""
         memory = srv.memory(who)
         written = memory.remember(
             body.text,
@@ -163,7 +164,13 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
         if not written.written or written.id is None:
             srv.metrics.refused(written.reason.split(" of ")[0].split(" (")[0])
             response.status_code = 200
-            return {"id": None, "written": False, "reason": written.reason}
+            existing = written.existing_id
+            return {
+                "id": None,
+                "written": False,
+                "existing_id": None if existing is None else _public(who, existing),
+                "reason": written.reason,
+            }
         return {
             "id": _public(who, written.id),
             "written": True,
@@ -194,7 +201,9 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
             {"id": _public(who, e.id), "text": e.text, "score": e.score} for e in answer.episodes
         ]
         return {
-            "answer": answer.text,
+            "answer": answer.text if answer.known else None,
+            "known": answer.known,
+            "reason": answer.reason,
             "episodes": used,
             "memory_used": answer.memory_used,
             "latency_s": answer.latency_s,

@@ -1,19 +1,16 @@
 """HEI-NW for users: ``Memory`` (remember, ask, forget), the engine behind it, the measured
 defaults, redaction, and the ``hei-nw`` command."""
 
+from typing import TYPE_CHECKING, Any
+
+from hei_nw.api.answers import Answer, UsedEpisode, answer_together
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
-from hei_nw.api.engine import Engine
-from hei_nw.api.memory import (
-    Answer,
-    Memory,
-    MemoryUsageError,
-    UnknownEpisodeError,
-    UsedEpisode,
-    Written,
-    answer_together,
-)
+from hei_nw.api.memory import Memory, MemoryUsageError, UnknownEpisodeError, Written
 from hei_nw.api.redact import Redaction, redact
 from hei_nw.memory import Episode
+
+if TYPE_CHECKING:
+    from hei_nw.api.engine import Engine
 
 __all__ = [
     "DEFAULTS",
@@ -30,3 +27,13 @@ __all__ = [
     "answer_together",
     "redact",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``Engine`` imports torch and transformers: only when it is asked for, so that
+    commands needing no model (remember, list, forget) start in a fraction of a second."""
+    if name == "Engine":
+        from hei_nw.api.engine import Engine
+
+        return Engine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

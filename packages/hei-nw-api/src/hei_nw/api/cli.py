@@ -6,10 +6,14 @@
     hei-nw forget ep-00000000
     hei-nw serve --keys keys.txt --port 8000
 
-Every command takes ``--store DIR``: the memory's folder (default
-``$HEI_NW_HOME``, else ``$XDG_DATA_HOME/hei-nw/memory``, else
-``~/.local/share/hei-nw/memory``). Exit codes: 0 done, 1 no such episode,
-2 bad input (one line on stderr), 130 interrupted.
+Every command takes ``--store DIR``, before or after the command's name: the
+memory's folder (default ``$HEI_NW_HOME``, else ``$XDG_DATA_HOME/hei-nw/memory``,
+else ``~/.local/share/hei-nw/memory``). Exit codes: 0 done, 1 no such episode,
+2 bad input (one line on stderr), 3 not written (already stored, or refused by the
+write gate; the reason and any existing id are printed), 130 interrupted.
+
+Only ``ask`` (and ``serve``) load the model: the other commands import neither
+torch nor transformers, so they answer in well under a second.
 """
 
 from __future__ import annotations
@@ -22,11 +26,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hei_nw.api.memory import Memory, MemoryUsageError, UnknownEpisodeError
+from hei_nw.api.answers import Answer
+from hei_nw.api.defaults import DEFAULTS
+from hei_nw.api.memory import Memory, MemoryUsageError, UnknownEpisodeError, Written
 from hei_nw.memory import Episode
-from hei_nw.models import ModelLoadError, ReaderError
 
-EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_NOT_WRITTEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CODES = (
+    "exit codes: 0 done, 1 no such episode, 2 bad input, "
+    "3 not written (already stored, or refused by the write gate), 130 interrupted"
+)
+DONT_KNOW = "I don't know — nothing in memory about that"
 
 
 class ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
@@ -51,18 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hei-nw",
         description="A memory for a small language model: remember things once, ask later "
         "with nothing in the prompt.",
-        epilog="exit codes: 0 done, 1 no such episode, 2 bad input, 130 interrupted",
+        epilog=EXIT_CODES,
     )
-    parser.add_argument(
-        "--store",
-        type=Path,
-        default=None,
-        help=f"the memory's folder (default: {default_store()})",
-    )
+    store_help = f"the memory's folder (default: {default_store()})"
+    parser.add_argument("--store", type=Path, default=None, help=store_help)
+    # Each command takes --store too (after its name, as users write it); SUPPRESS keeps
+    # a command that was not given it from overwriting the one given before the name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", type=Path, default=argparse.SUPPRESS, help=store_help)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    remember = commands.add_parser(
-        "remember", formatter_class=ShowDefaults, help="store a note as an episode"
-    )
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, parents=[common], formatter_class=ShowDefaults, help=help, epilog=EXIT_CODES
+        )
+
+    remember = command("remember", "store a note as an episode")
     remember.add_argument("text", help="what to remember")
     remember.add_argument("--pin", action="store_true", help="pin it: never evicted")
     remember.add_argument("--reward", type=float, default=0.0, help="how much it matters")
@@ -71,29 +85,30 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep e-mails, phone, card and IBAN numbers (recorded in the episode's provenance)",
     )
-    ask = commands.add_parser(
-        "ask", formatter_class=ShowDefaults, help="answer a question from memory alone"
+    remember.add_argument("--json", action="store_true", help="print what happened as JSON")
+    ask = command("ask", "answer a question from memory alone")
+    ask.add_argument(
+        "question",
+        help="the question; '-' reads one question a line from standard input and answers "
+        "them all with one model load",
     )
-    ask.add_argument("question")
-    ask.add_argument("-k", type=int, default=None, help="episodes to read (default: measured best)")
+    ask.add_argument(
+        "-k",
+        type=int,
+        default=None,
+        help=f"episodes to read (default: {DEFAULTS.recall_k}, the measured best)",
+    )
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    listing = commands.add_parser(
-        "list", formatter_class=ShowDefaults, help="list the stored episodes"
-    )
+    listing = command("list", "list the stored episodes")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    forget = commands.add_parser(
-        "forget", formatter_class=ShowDefaults, help="delete an episode for good"
-    )
+    forget = command("forget", "delete an episode for good")
     forget.add_argument("id", help="the episode's id (see `hei-nw list`)")
-    commands.add_parser(
+    command(
         "rotate-key",
-        formatter_class=ShowDefaults,
-        help="re-seal every episode under $HEI_NW_ENCRYPTION_KEY (old keys: "
+        "re-seal every episode under $HEI_NW_ENCRYPTION_KEY (old keys: "
         "$HEI_NW_ENCRYPTION_OLD_KEYS); encrypts a store kept in the clear",
     )
-    serve = commands.add_parser(
-        "serve", formatter_class=ShowDefaults, help="serve memories over HTTP (see --help)"
-    )
+    serve = command("serve", "serve memories over HTTP (see --help)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument(
@@ -118,12 +133,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnknownEpisodeError as exc:
         print(f"hei-nw: no episode {exc.args[0]!r} in {store}", file=sys.stderr)
         return EXIT_UNKNOWN
-    except (MemoryUsageError, ModelLoadError, ReaderError, ValueError) as exc:
+    except (MemoryUsageError, ValueError, *_model_errors()) as exc:
         print(f"hei-nw: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("hei-nw: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _model_errors() -> tuple[type[Exception], ...]:
+    """The model stack's one-line errors, if it was imported (else none can have been
+    raised, and importing it just to name them would cost seconds)."""
+    if "hei_nw.models" not in sys.modules:
+        return ()
+    from hei_nw.models import ModelLoadError, ReaderError
+
+    return (ModelLoadError, ReaderError)
 
 
 def serve(store: Path, args: argparse.Namespace) -> int:
@@ -152,10 +177,12 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
             redact_private=not args.no_redact,
             source="cli",
         )
-        removed = ", ".join(f"{n} {kind}" for kind, n in written.redactions.items())
-        print(f"remembered {written.id}" + (f" (redacted: {removed})" if removed else ""))
-    elif args.command == "ask":
-        ask(memory, args.question, args.k, as_json=args.json)
+        report_written(written, as_json=args.json)
+        return EXIT_OK if written.written else EXIT_NOT_WRITTEN
+    if args.command == "ask":
+        questions = [args.question] if args.question != "-" else _stdin_questions()
+        for question in questions:
+            ask(memory, question, args.k, as_json=args.json)
     elif args.command == "list":
         for episode in memory.episodes():
             print(json.dumps(as_dict(episode)) if args.json else summary_line(episode))
@@ -167,20 +194,60 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def report_written(written: Written, as_json: bool) -> None:
+    """What ``remember`` did, in words or as one JSON object."""
+    if as_json:
+        record = {
+            "id": written.id,
+            "written": written.written,
+            "existing_id": written.existing_id,
+            "reason": written.reason,
+            "redactions": written.redactions,
+        }
+        print(json.dumps(record))
+        return
+    removed = ", ".join(f"{n} {kind}" for kind, n in written.redactions.items())
+    if written.written:
+        print(f"remembered {written.id}" + (f" (redacted: {removed})" if removed else ""))
+    elif written.existing_id is not None:
+        print(f"already stored as {written.existing_id}: nothing written (a restatement of it)")
+    else:
+        print(f"not written: {written.reason}")
+
+
+def _stdin_questions() -> list[str]:
+    questions = [line.strip() for line in sys.stdin if line.strip()]
+    if not questions:
+        raise MemoryUsageError("no questions on standard input (one a line)")
+    return questions
+
+
 def ask(memory: Memory, question: str, k: int | None, as_json: bool) -> None:
     """Stream the answer to a terminal (printed whole otherwise), then what it read."""
     streaming = sys.stdout.isatty() and not as_json
     answer = memory.ask(question, k, stream=_write if streaming else None)
     if as_json:
-        used = [{"id": e.id, "score": e.score, "text": e.text} for e in answer.episodes]
-        record = {"answer": answer.text, "episodes": used, "memory_used": answer.memory_used}
-        print(json.dumps({**record, "latency_s": answer.latency_s}))
+        print(json.dumps(answer_record(question, answer)))
+        return
+    if not answer.known:
+        print(DONT_KNOW)
         return
     print("" if streaming else answer.text)
-    if not answer.memory_used:
-        print("(no memories yet: answered without memory)")
     for episode in answer.episodes:
         print(f"  from {episode.id} (score {episode.score:.2f}): {_short(episode.text)}")
+
+
+def answer_record(question: str, answer: Answer) -> dict[str, object]:
+    used = [{"id": e.id, "score": e.score, "text": e.text} for e in answer.episodes]
+    return {
+        "question": question,
+        "answer": answer.text if answer.known else None,
+        "known": answer.known,
+        "reason": answer.reason,
+        "episodes": used,
+        "memory_used": answer.memory_used,
+        "latency_s": answer.latency_s,
+    }
 
 
 def _write(text: str) -> None:

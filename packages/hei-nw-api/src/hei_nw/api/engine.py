@@ -26,6 +26,7 @@ from hei_nw.models import (
     load_memory_reader,
     load_model,
     shipped_reader_path,
+    silence_progress_bars,
 )
 from hei_nw.pack import Episode, pack_episodes
 
@@ -48,6 +49,7 @@ class Engine:
             path = check_saved_reader(settings.reader)
         elif settings.model == DEFAULT_MODEL:
             path = shipped_reader_path()
+        silence_progress_bars()  # a user asking a question wants the answer, not load bars
         loaded = load_model(settings.model, device=device)
         if path is None:
             raise ValueError(

@@ -3,9 +3,9 @@
 ``settings.gate`` picks the policy:
 
 * ``"off"`` - every candidate is written;
-* ``"hygiene"`` (default, no model needed) - refuse text the system itself produced
-  (its answers and the memories it recalled: deployed agent memories that re-store
-  their own output fill up with junk) and near-duplicates of a stored episode;
+* ``"hygiene"`` (default, no model needed) - refuse restatements of a stored episode
+  (naming the stored id: a write is idempotent) and text the system itself produced
+  (its answers: deployed agent memories that re-store their own output fill up with junk);
 * ``"salience"`` - hygiene, then :class:`hei_nw.memory.WriteGate` on measured
   surprise (the model's NLL of the text after the recent stream, as a z-score),
   novelty (1 - the nearest stored key's similarity), reward and pin.
@@ -30,7 +30,6 @@ from hei_nw.memory import (
     WriteGate,
     decayed_salience,
 )
-from hei_nw.models import token_nll
 
 if TYPE_CHECKING:
     from hei_nw.api.memory import Memory
@@ -69,7 +68,8 @@ class Gatekeeper:
 
     # -- what the memory saw and said ------------------------------------------------
     def produced(self, *texts: str) -> None:
-        """Remember what the system said or recalled, so it is never written back."""
+        """Remember what the system said, so it is never written back as if a user had
+        said it. (A recalled memory written back is a restatement of a stored episode.)"""
         self._own_output.extend(normalise(t) for t in texts if t.strip())
 
     def heard(self, text: str) -> None:
@@ -77,7 +77,11 @@ class Gatekeeper:
         self._stream.append(text)
 
     # -- the decision -----------------------------------------------------------------
-    def decide(self, text: str, pin: bool, reward: float) -> Decision:
+    def decide(self, text: str, pin: bool, reward: float) -> tuple[Decision, str | None]:
+        """The verdict on ``text``, and the id of the stored episode it restates (if any).
+
+        A restatement is checked first: the user wrote it, so it is named as what it
+        is - already stored, under that id - even when the system once recalled it."""
         # One search serves both novelty (the nearest key) and the restatement check.
         hits = self.memory.store.recall(text, 3)  # [] for an empty store
         novelty = 1.0 if not hits else max(0.0, 1.0 - hits[0].score)
@@ -86,35 +90,30 @@ class Gatekeeper:
         context = "\n".join(self._stream)[-STREAM_CHARS:]
         self.heard(text)
         if self.settings.gate == "off":
-            return Decision(True, score, float("-inf"), signals, "written (gate off)")
+            return Decision(True, score, float("-inf"), signals, "written (gate off)"), None
+        restated = self._restated(text, hits)
+        if restated is not None:
+            refusal = (
+                f"refused: near-duplicate of {restated.id} (similarity {restated.score:.2f}): "
+                "already stored, nothing written"
+            )
+            return Decision(False, score, float("inf"), signals, refusal), restated.id
         if normalise(text) in self._own_output:
-            return Decision(
-                False,
-                score,
-                float("inf"),
-                signals,
-                "refused: the system's own output (an answer or a recalled memory)",
-            )
-        duplicate = self._duplicate_of(text, hits)
-        if duplicate is not None:
-            refusal = f"refused: near-duplicate of {duplicate}"
-            return Decision(False, score, float("inf"), signals, refusal)
+            refusal = "refused: the system's own output (an answer it gave)"
+            return Decision(False, score, float("inf"), signals, refusal), None
         if self.settings.gate == "hygiene":
-            return Decision(
-                True,
-                score,
-                float("-inf"),
-                signals,
-                "written (hygiene gate: new, not the system's own output)",
-            )
+            reason = "written (hygiene gate: new, not the system's own output)"
+            return Decision(True, score, float("-inf"), signals, reason), None
+        from hei_nw.models import token_nll  # the model only for the salience gate
+
         engine = self.memory.engine
         mean_nll, _ = token_nll(engine.loaded.model, engine.tokenizer, text, context)
         signals = Signals(self.surprise.z(mean_nll), novelty, reward, pin)
         tokens = len(engine.tokenizer(text, add_special_tokens=False)["input_ids"])
-        return self.gate.decide(signals, tokens)
+        return self.gate.decide(signals, tokens), None
 
-    def _duplicate_of(self, text: str, hits: list[Hit]) -> str | None:
-        """A stored episode this text restates: keys at least ``duplicate_similarity``
+    def _restated(self, text: str, hits: list[Hit]) -> Hit | None:
+        """The stored episode this text restates: keys at least ``duplicate_similarity``
         alike *and* the same words in nearly the same order (hashed keys are a bag of
         words: "client 3 note 1" and "client 1 note 3" share every key feature)."""
         words = normalise_words(text)
@@ -125,7 +124,7 @@ class Gatekeeper:
                 difflib.SequenceMatcher(None, words, normalise_words(hit.text)).ratio()
                 >= SAME_WORDS
             ):
-                return f"{hit.id} (similarity {hit.score:.2f})"
+                return hit
         return None
 
     # -- letting go -------------------------------------------------------------------

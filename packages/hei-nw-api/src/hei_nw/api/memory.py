@@ -17,20 +17,22 @@ Thread-safe within one process: writes one at a time, recalls concurrently.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hei_nw.api.answers import Answer, answer_together
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
-from hei_nw.api.engine import Engine
 from hei_nw.api.gating import Gatekeeper
 from hei_nw.api.locks import ReadWriteLock
 from hei_nw.api.redact import redact
 from hei_nw.memory import Episode, EpisodeStore, HashingEmbedder, Hit, StoreError, render_text
+
+if TYPE_CHECKING:  # the model stack loads on the first ask, not on import
+    from hei_nw.api.engine import Engine
 
 STORE = "store"
 
@@ -46,7 +48,9 @@ class UnknownEpisodeError(LookupError):
 @dataclass(frozen=True)
 class Written:
     """What :meth:`Memory.remember` did: the new id, or why nothing was written; the
-    gate's verdict (signals, score, threshold) and any episode evicted to make room."""
+    gate's verdict (signals, score, threshold) and any episode evicted to make room.
+    A restatement of a stored episode is not written again: ``existing_id`` names the
+    episode that already holds it (so a retried write creates no duplicate)."""
 
     id: str | None
     written: bool
@@ -54,28 +58,7 @@ class Written:
     redactions: dict[str, int] = field(default_factory=dict)
     gate: dict[str, object] = field(default_factory=dict)
     evicted: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class UsedEpisode:
-    """A recalled episode an answer read, with its recall score and rank (0 = best)."""
-
-    id: str
-    text: str
-    score: float
-    rank: int
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An answer and what it rests on."""
-
-    text: str
-    episodes: tuple[UsedEpisode, ...]
-    memory_used: bool
-    latency_s: float
-    """Wall time of the call that answered it (one batched call may answer several)."""
-    finish_reason: str
+    existing_id: str | None = None
 
 
 class Memory:
@@ -153,6 +136,8 @@ class Memory:
         """The model and reader, loaded on first use."""
         with self._loading:
             if self._engine is None:
+                from hei_nw.api.engine import Engine  # torch and transformers, only now
+
                 self._engine = Engine.load(self.settings)
         return self._engine
 
@@ -177,9 +162,10 @@ class Memory:
         key_text = text if text is not None else render_text(trace or {})
         redactions = removed or {}
         with self._lock.writing():
-            decision = self._gate.decide(key_text, pin, reward)
+            decision, existing = self._gate.decide(key_text, pin, reward)
             if not decision.write:
-                return Written(None, False, decision.reason, redactions, decision.as_dict())
+                verdict = decision.as_dict()
+                return Written(None, False, decision.reason, redactions, verdict, (), existing)
             meta = {
                 "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "source": source,
@@ -231,7 +217,8 @@ class Memory:
     def ask(
         self, question: str, k: int | None = None, stream: Callable[[str], None] | None = None
     ) -> Answer:
-        """Answer from memory alone; ``stream`` receives the answer's text as it comes."""
+        """Answer from memory alone; ``stream`` receives the answer's text as it comes.
+        With nothing relevant in memory the answer is not known (``Answer.known``)."""
         return self.ask_many([question], k, stream)[0]
 
     def ask_many(
@@ -240,8 +227,9 @@ class Memory:
         k: int | None = None,
         stream: Callable[[str], None] | None = None,
     ) -> list[Answer]:
-        """Several questions in one batched generate call."""
-        return answer_together(self.engine, [(self, q, k) for q in questions], stream)
+        """Several questions in one batched generate call (the model loads only if some
+        question recalled an episode)."""
+        return answer_together(lambda: self.engine, [(self, q, k) for q in questions], stream)
 
     # -- checks -----------------------------------------------------------------
     def _redacting(self, choice: bool | None) -> bool:
@@ -285,31 +273,3 @@ class Memory:
                 f"a question holds at most {self.settings.max_text_chars} characters"
             )
         return question
-
-
-def answer_together(
-    engine: Engine,
-    asks: Sequence[tuple[Memory, str, int | None]],
-    stream: Callable[[str], None] | None = None,
-) -> list[Answer]:
-    """Answer ``(memory, question, k)`` asks - of one memory or of several sharing
-    ``engine`` (a server's tenants) - with one batched generate call."""
-    began = time.perf_counter()
-    recalled = [memory.recall(question, k) for memory, question, k in asks]
-    memories = [engine.pack([h.trace or h.text for h in hits]) for hits in recalled]
-    generations = engine.answer([q.strip() for _, q, _ in asks], memories, stream)
-    latency = time.perf_counter() - began
-    for (memory, question, _), hits, generation in zip(asks, recalled, generations, strict=True):
-        # What the system says or recalls is never written back as if a user had said it.
-        memory._gate.produced(generation["text"], *(h.text for h in hits))
-        memory._gate.heard(question)
-    return [
-        Answer(
-            text=generation["text"],
-            episodes=tuple(UsedEpisode(h.id, h.text, h.score, h.rank) for h in hits),
-            memory_used=bool(hits),
-            latency_s=latency,
-            finish_reason=generation["finish_reason"],
-        )
-        for hits, generation in zip(recalled, generations, strict=True)
-    ]

@@ -15,7 +15,8 @@ import torch
 
 from hei_nw.adapter import EpisodicAdapter
 from hei_nw.models.generation import Generation, generate_batch
-from hei_nw.models.loading import DEFAULT_MODEL, load_model, set_default
+from hei_nw.models.loading import load_model, set_default
+from hei_nw.models.names import DEFAULT_MODEL
 from hei_nw.models.reader import MemoryReader
 
 

