@@ -25,6 +25,20 @@ B1_FIELDS = (
 )
 
 
+def test_an_empty_b1_run_writes_its_metrics_and_report(
+    harness: Callable[..., int],
+    read_json: Callable[[Path], dict[str, Any]],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+) -> None:
+    """The founding plan's acceptance check: ``--mode B1 -n 0 --outdir DIR``."""
+    args = ("--mode", "B1", "-n", "0", "--model", str(tiny_model_dir), "--outdir", str(tmp_path))
+    assert harness(*args) == 0
+    report = read_json(tmp_path / "A_B1_metrics.json")
+    assert report["n_items"] == 0 and report["mode"] == "B1"
+    assert (tmp_path / "A_B1_report.md").read_text().strip()
+
+
 @pytest.mark.parametrize("n", [1, 2])
 def test_b1_runs_and_writes_reports(
     harness: Callable[..., int],
@@ -56,6 +70,7 @@ def test_b1_runs_and_writes_reports(
             "B1 memory-only",
             "B0 no-context (floor)",
             "B0 episode in prompt (reference)",
+            "rules (same memory)",
         }
         assert report["comparison"]["memory_minus_floor_em"]["n"] == n
         md = (tmp_path / "A_B1_report.md").read_text()

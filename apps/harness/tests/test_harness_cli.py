@@ -59,7 +59,6 @@ def test_b2_b3_without_a_lora_fail_in_one_line(
         (["--mode", "B9"], "invalid choice: 'B9'"),
         (["--scenario", "Z"], "invalid choice: 'Z'"),
         (["-n", "-1"], "must not be negative"),
-        (["-n", "0"], "must be a positive integer"),
         (["-n", "many"], "must be an integer"),
         (["--batch-size", "0"], "must be a positive integer"),
         (["--mode", "B0", "--no-b0-pair"], "--no-b0-pair applies to --mode B1 only"),
@@ -156,7 +155,7 @@ def test_a_test_split_run_is_marked_and_logged(
     log = tmp_path / "TEST_LOG.md"
     for run in ("one", "two"):
         out = tmp_path / run
-        args = ["-n", "1", "--model", str(tiny_model_dir), "--outdir", str(out)]
+        args = ["--mode", "B0", "-n", "1", "--model", str(tiny_model_dir), "--outdir", str(out)]
         assert harness(*args, "--split", "test", "--test-log", str(log)) == 0
         assert json.loads((out / "A_B0_metrics.json").read_text())["config"]["test_set"] is True
     rows = [line for line in log.read_text().splitlines() if line.startswith("| ") and "`" in line]
@@ -166,7 +165,16 @@ def test_a_test_split_run_is_marked_and_logged(
     out = tmp_path / "dev"
     assert (
         harness(
-            "-n", "1", "--model", str(tiny_model_dir), "--outdir", str(out), "--test-log", str(log)
+            "--mode",
+            "B0",
+            "-n",
+            "1",
+            "--model",
+            str(tiny_model_dir),
+            "--outdir",
+            str(out),
+            "--test-log",
+            str(log),
         )
         == 0
     )

@@ -170,6 +170,7 @@ def dataset_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path], dict[str, Any]]:
     """Load, generate, score and write the two reports; returns their paths and the report."""
+    started = datetime.now(UTC)  # a casual run's folder is named by when it started
     provenance = versions()  # the code and libraries as the run starts
     set_seed(args.seed)
     stream = gate_stream(args) if args.memory == "gated" else None
@@ -238,12 +239,14 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         if args.memory == "store":
             runs["B1 oracle memory"] = run_b1(inputs, reader, oracle, False).items
         baselines["episode_in_prompt"] = reference
+        # The template parser reading the very memory the reader read: beside every B1 figure.
+        baselines["rules"] = runs["rules (same memory)"] = run_rules(
+            records, memories, loaded.tokenizer
+        )
         if not args.no_b0_pair:
             runs["B0 no-context (floor)"] = b1.floor_items
             baselines["no_memory_floor"] = b1.floor_items
             comparison = memory_comparison(records, runs, "B1 memory-only", "B0 no-context (floor)")
-        # The template parser reading the very memory the reader read: beside every B1 figure.
-        baselines["rules"] = run_rules(records, memories, loaded.tokenizer)
         if args.memory == "store" and args.baseline == "rag":  # RAG on the same recall
             baselines["rag"] = with_progress(
                 "RAG (same recall)",
@@ -273,7 +276,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         provenance=provenance,
         families=family_table(records, {args.mode: items, **baselines}),
     )
-    outdir = args.outdir or default_outdir(args.mode, args.scenario)
+    outdir = args.outdir or default_outdir(args.mode, args.scenario, started)
     paths = write_reports(report, outdir)
     if args.split == "test":
         count = log_test_use(args.test_log, report["config"]["command"], outdir)

@@ -26,10 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--mode",
         choices=["B0", "B1", "B2", "B3"],
-        default="B0",
-        help="B0 base model; B1 the question alone with the episode in memory, read by the "
-        "memory reader (paired with the no-memory floor, beside the in-prompt reference); "
-        "B2 the same with a consolidated LoRA on the base (beside B1); B3 the LoRA with no "
+        default="B1",
+        help="B1 (the default: what the project measures) the question alone with the episode "
+        "in memory, read by the memory reader (paired with the no-memory floor, beside the "
+        "in-prompt reference and the rule parser); B0 the base model alone; "
+        "B2 B1 with a consolidated LoRA on the base (beside B1); B3 the LoRA with no "
         "memory, closed book (beside the floor); B2/B3 need --lora",
     )
     parser.add_argument(
@@ -38,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lora", default=None, help="B2/B3: a LoRA folder made by harness consolidate"
     )
-    parser.add_argument("-n", type=positive, default=16, help="number of items")
+    parser.add_argument(
+        "-n",
+        type=non_negative,
+        default=16,
+        help="number of items (0: an empty run that still writes its metrics and report)",
+    )
     parser.add_argument(
         "--split",
         choices=SPLITS,

@@ -15,16 +15,17 @@ def _row(name: str, metrics: Mapping[str, Any], p50: float | None) -> str:
     )
 
 
-PAIRED = ("episode_in_prompt", "no_memory_floor")
+PAIRED = ("episode_in_prompt", "no_memory_floor", "rules")
 """Baselines the B1 comparison rows already show."""
 
 
-def _family_lines(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """EM by family (each axis but the scenario), every run on one line."""
+def _family_lines(rows: Sequence[Mapping[str, Any]], total: int) -> list[str]:
+    """EM by family (each axis but the scenario), every run on one line; families that
+    hold all ``total`` items (a one-family run) are the table above, so left out."""
     lines = []
     for row in rows:
-        if row["axis"] == "scenario":
-            continue
+        if row["axis"] == "scenario" or row["n"] == total:
+            continue  # a family that holds every item repeats the run's own row
         cells = " | ".join(f"{name} {run['em']['mean']:.3f}" for name, run in row["runs"].items())
         lines.append(f"  {row['axis']}={row['value']} (n = {row['n']}): {cells}")
         stale = {name: run["stale"]["mean"] for name, run in row["runs"].items() if "stale" in run}
@@ -62,7 +63,7 @@ def print_summary(report: Mapping[str, Any]) -> None:
                 f"  {run['f1']:.3f}"
             )
         for name, baseline in report.get("baselines", {}).items():
-            if name not in PAIRED:  # the rule parser, long context, RAG
+            if name not in PAIRED:  # long context, RAG
                 lines.append(_row(f"  {name}", baseline["metrics"], None))
         diff = comparison["memory_minus_floor_em"]
         names = f"{comparison.get('memory_run', 'B1')} - {comparison.get('floor_run', 'floor')}"
@@ -70,7 +71,7 @@ def print_summary(report: Mapping[str, Any]) -> None:
             f"{names} EM (paired bootstrap): {diff['mean_diff']:+.3f} "
             f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}]"
         )
-    lines += _family_lines(report.get("families", []))
+    lines += _family_lines(report.get("families", []), report["n_items"])
     summary = report.get("summary", {})
     if "retrieval" in summary:
         r = summary["retrieval"]
