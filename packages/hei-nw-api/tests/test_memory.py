@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hei_nw.api.answers import NOTHING_RECALLED
 from hei_nw.api import Memory, MemoryUsageError, UnknownEpisodeError
+from hei_nw.api.answers import NOTHING_RECALLED
 from hei_nw.models.testing import save_tiny_model_and_reader
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
