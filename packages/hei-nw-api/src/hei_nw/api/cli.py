@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnknownEpisodeError as exc:
         print(f"hei-nw: no episode {exc.args[0]!r} in {store}", file=sys.stderr)
         return EXIT_UNKNOWN
-    except (MemoryUsageError, ValueError, *_model_errors()) as exc:
+    except _usage_errors() as exc:  # evaluated when an error is raised, not before
         print(f"hei-nw: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -141,14 +141,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _model_errors() -> tuple[type[Exception], ...]:
-    """The model stack's one-line errors, if it was imported (else none can have been
-    raised, and importing it just to name them would cost seconds)."""
-    if "hei_nw.models" not in sys.modules:
-        return ()
-    from hei_nw.models import ModelLoadError, ReaderError
-
-    return (ModelLoadError, ReaderError)
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Errors shown as one line with exit 2: ours, and the model stack's if it was
+    imported (else none of its errors can have been raised, and importing it just to
+    name them would cost seconds)."""
+    errors: tuple[type[Exception], ...] = (MemoryUsageError, ValueError)
+    for module, name in (("loading", "ModelLoadError"), ("reader_config", "ReaderError")):
+        loaded = sys.modules.get(f"hei_nw.models.{module}")
+        if loaded is not None:
+            errors += (getattr(loaded, name),)
+    return errors
 
 
 def serve(store: Path, args: argparse.Namespace) -> int:
