@@ -29,3 +29,50 @@ def test_checksums() -> None:
 def test_redaction(text: str, expected: str, removed: dict[str, int]) -> None:
     result = redact(text)
     assert (result.text, result.removed) == (expected, removed)
+
+
+NEAR_MISSES = [
+    "Parcel tracking number 1Z 999 AA1 0123 4567 84 arrives Friday.",
+    "UPS tracking 1Z999AA10123456784.",
+    "Order 4829173650 ships tomorrow.",
+    "Order no. 2024-118-55501 was refunded.",
+    "Invoice #88812345 is due on 03/12/2026.",
+    "Flight LH 4567 8901 boards at gate B12.",
+    "Ticket 7012 3456 7890 for row 14.",
+    "Booking reference 55 1234 5678.",
+    "The meeting is on 2026-12-03 at 14:30.",
+    "We met on 03.12.2026 and again on 12/04/2027.",
+    "Upgrade to version 10.4.12.3345 before Monday.",
+    "The printer is at 192.168.100.200 on the office network.",
+    "Product code DE-4471-22-9981-X is out of stock.",
+    "IBAN-like product code GB82WEST12345698765433 is a SKU.",
+    "Serial 12345678901 is on the back.",
+    "Membership 900 1234 5678 renews in May.",
+    "Customer account 1234 5678 90 is closed.",
+    "The ISBN is 978 0 306 40615 7.",
+    "Case 20261203 is closed.",
+    "Locker code A7 55512345 opens the gym locker.",
+]
+HITS = [
+    ("Call me on +44 20 7946 0958.", 1),
+    ("Her mobile is 07700 900123.", 1),
+    ("Ring 555-867-5309 after six.", 1),
+    ("Office: (555) 867 5309.", 1),
+    ("tel 030 1234 5678", 1),
+    ("My number is 4915123456789, text me.", 1),
+    ("Reach me at 0044 20 7946 0958 or +1 212 555 0199.", 2),
+    ("Call the plumber, 020 7946 0000, before noon.", 1),
+]
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_near_misses_keep_every_character(text: str) -> None:
+    result = redact(text)
+    assert (result.text, result.removed) == (text, {})
+
+
+@pytest.mark.parametrize(("text", "phones"), HITS)
+def test_phone_numbers_are_removed(text: str, phones: int) -> None:
+    result = redact(text)
+    assert result.removed == {"phone": phones} and result.text.count("[PHONE]") == phones
+    assert not any(char.isdigit() for char in result.text)

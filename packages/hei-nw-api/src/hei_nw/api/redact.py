@@ -2,6 +2,11 @@
 numbers (Luhn-checked, so an order number is not taken for a card) and IBANs
 (mod-97-checked). Each match is replaced by a tag such as ``[EMAIL]``; what was
 removed is counted by kind in the episode's provenance, never stored.
+
+Redaction must not destroy what it was not asked to remove. A run of digits is a
+phone number only where it looks like one (:func:`looks_like_phone`): a tracking,
+order, flight or ticket number, a code mixing letters and digits, a version or an
+address on a network keeps every character.
 """
 
 from __future__ import annotations
@@ -13,8 +18,23 @@ from dataclasses import dataclass
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
 _CARD = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{7,}\d(?!\w)")
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{7,}\d(?!\w)")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_DOTTED = re.compile(r"\d+(?:\.\d+){2,}")  # versions 1.2.3, addresses 192.168.0.10
+_PHONE_WORDS = re.compile(
+    r"\b(?:call|phone|tel|telephone|mobile|cell|ring|text|sms|whatsapp|fax|number is|"
+    r"reach (?:me|him|her|them|us))\b\W*(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+_ID_WORDS = re.compile(
+    r"\b(?:order|tracking|track|parcel|package|shipment|flight|ticket|booking|"
+    r"confirmation|reference|ref|invoice|receipt|serial|sku|part|model|version|case|"
+    r"claim|policy|membership|member|customer|account|loyalty|pnr|isbn|id|no|nr|#)"
+    r"\W*(?:\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+_CODE_TOKEN = re.compile(r"(?=\w*[A-Za-z])(?=\w*\d)\w+")  # AA1, 1Z, B12: letters and digits
+_NANP = re.compile(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}")  # 555-867-5309, (555) 867 5309
 
 
 def luhn_valid(digits: str) -> bool:
@@ -47,11 +67,40 @@ class Redaction:
     removed: dict[str, int]
 
 
-_RULES: tuple[tuple[str, re.Pattern[str], Callable[[str], bool]], ...] = (
+def looks_like_phone(match: re.Match[str]) -> bool:
+    """Whether a run of 8-15 digits is a phone number, judged with the words around it.
+
+    Never one: a date, a dotted version or network address, a run glued to a code of
+    letters and digits ("1Z 999 AA1 2345 6784"), or one named as an identifier
+    ("order", "tracking", "flight", "ticket", ...; the three words before it). Always
+    one: a run named as a phone number ("call", "tel", "mobile", ...). Otherwise it
+    must have a phone's shape: an international ``+``, a leading ``0`` or ``(``, or
+    the North-American 3-3-4 grouping; a bare run of digits is an identifier."""
+    number, text = match.group(0).strip(), match.string
+    if not 8 <= len(_digits(number)) <= 15 or _DATE.fullmatch(number) or _DOTTED.fullmatch(number):
+        return False
+    before, after = text[: match.start()], text[match.end() :]
+    neighbours = [*before.split()[-1:], *after.split()[:1]]
+    if any(_CODE_TOKEN.fullmatch(w.strip(".,;:()[]")) for w in neighbours):
+        return False
+    window = before[-40:]
+    if _PHONE_WORDS.search(window):
+        return True
+    if _ID_WORDS.search(window):
+        return False
+    return number[0] in "+(0" or bool(_NANP.fullmatch(number))
+
+
+def _card(match: re.Match[str]) -> bool:
+    digits = _digits(match.group(0))
+    return 13 <= len(digits) <= 19 and luhn_valid(digits)
+
+
+_RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]], ...] = (
     ("email", _EMAIL, lambda _: True),
-    ("iban", _IBAN, iban_valid),
-    ("card", _CARD, lambda m: 13 <= len(_digits(m)) <= 19 and luhn_valid(_digits(m))),
-    ("phone", _PHONE, lambda m: 8 <= len(_digits(m)) <= 15 and not _DATE.fullmatch(m.strip())),
+    ("iban", _IBAN, lambda m: iban_valid(m.group(0))),
+    ("card", _CARD, _card),
+    ("phone", _PHONE, looks_like_phone),
 )
 
 
@@ -65,9 +114,11 @@ def redact(text: str) -> Redaction:
     for kind, pattern, valid in _RULES:
 
         def replace(
-            match: re.Match[str], kind: str = kind, valid: Callable[[str], bool] = valid
+            match: re.Match[str],
+            kind: str = kind,
+            valid: Callable[[re.Match[str]], bool] = valid,
         ) -> str:
-            if not valid(match.group(0)):
+            if not valid(match):
                 return match.group(0)
             removed[kind] = removed.get(kind, 0) + 1
             return f"[{kind.upper()}]"
