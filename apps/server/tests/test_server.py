@@ -92,6 +92,8 @@ def test_bad_requests_get_the_right_status_and_one_json_line(server: Running) ->
         ),
         (alpha.post("/v1/ask", json={"question": 5}), 422),
         (alpha.post("/v1/episodes", json={"text": "x", "colour": "red"}), 422),
+        (alpha.post("/v1/episodes", json={"text": "x", "ttl": "soon"}), 422),
+        (alpha.post("/v1/episodes", json={"text": "x", "ttl": "0d"}), 422),
         (alpha.post("/v1/episodes", json={"text": "a" * 70_000}), 413),
         (alpha.post("/v1/episodes", json={"text": "a" * 30_000}), 413),
         (alpha.get("/v1/nothing-here"), 404),

@@ -61,6 +61,7 @@ class EpisodeIn(BaseModel):
     pin: bool = False
     reward: float = 0.0
     redact: bool = True
+    ttl: str | None = Field(default=None, description="forget it after this long, e.g. 7d")
 
 
 class AskIn(BaseModel):
@@ -159,6 +160,7 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
             reward=body.reward,
             redact_private=body.redact,
             source=f"key:{tenant_tag(who)}",
+            ttl=body.ttl,
         )
         srv.metrics.set_size(tenant_tag(who), len(memory))
         if not written.written or written.id is None:

@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep e-mails, phone, card and IBAN numbers (recorded in the episode's provenance)",
     )
+    remember.add_argument(
+        "--ttl",
+        default=None,
+        help="forget it after this long: a number and a unit (s, m, h, d, w), such as 7d",
+    )
     remember.add_argument("--json", action="store_true", help="print what happened as JSON")
     ask = command("ask", "answer a question from memory alone")
     ask.add_argument(
@@ -178,6 +183,7 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
             reward=args.reward,
             redact_private=not args.no_redact,
             source="cli",
+            ttl=args.ttl,
         )
         report_written(written, as_json=args.json)
         return EXIT_OK if written.written else EXIT_NOT_WRITTEN

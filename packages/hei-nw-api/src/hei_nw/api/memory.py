@@ -19,13 +19,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hei_nw.api.answers import Answer, answer_together
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
+from hei_nw.api.expiry import TTLError, expires_at, expiry_of
 from hei_nw.api.gating import Gatekeeper
 from hei_nw.api.locks import ReadWriteLock
 from hei_nw.api.redact import redact
@@ -74,6 +75,7 @@ class Memory:
         self._lock = ReadWriteLock()
         self._loading = threading.Lock()
         self._gate = Gatekeeper(self)
+        self._expiry = {e.id: t for e in store.episodes() if (t := expiry_of(e.meta)) is not None}
 
     # -- opening ----------------------------------------------------------------
     @classmethod
@@ -127,9 +129,11 @@ class Memory:
             return len(self._store)
 
     def close(self) -> None:
-        """Snapshot the index so the next open is quick (the log is durable already)."""
+        """Erase expired episodes, and snapshot the index so the next open is quick (the
+        log is durable already)."""
         with self._lock.writing():
-            self._store.save()
+            if not self._purge_expired():
+                self._store.save()  # (a purge's compaction saved it already)
 
     @property
     def engine(self) -> Engine:
@@ -150,6 +154,7 @@ class Memory:
         *,
         redact_private: bool | None = None,
         source: str = "api",
+        ttl: str | float | timedelta | None = None,
     ) -> Written:
         """Store a text (a note, a message) or a trace (``who/what/where/when`` and more),
         if the write gate lets it in (``settings.gate``; :mod:`hei_nw.api.gating`).
@@ -157,11 +162,18 @@ class Memory:
         Private data is redacted first unless ``redact_private=False`` (the opt-out is
         recorded in the episode's provenance). A refusal is not an error: ``Written``
         says why (a near-duplicate, the system's own output, low salience).
+        ``ttl`` (``"7d"``, seconds or a ``timedelta``) makes the episode expire: never
+        recalled after that, erased at the next compaction.
         """
+        try:
+            expiry = None if ttl is None else expires_at(ttl)
+        except TTLError as exc:
+            raise MemoryUsageError(str(exc)) from None
         text, trace, removed = self._clean(episode, self._redacting(redact_private))
         key_text = text if text is not None else render_text(trace or {})
         redactions = removed or {}
         with self._lock.writing():
+            self._purge_expired()  # an expired note is gone: writing it again is new
             decision, existing = self._gate.decide(key_text, pin, reward)
             if not decision.write:
                 verdict = decision.as_dict()
@@ -174,18 +186,40 @@ class Memory:
                 "redaction": removed if removed is not None else "off (opted out)",
                 "gate": decision.as_dict(),
                 "salience": decision.score,
+                **({"expires_at": expiry} if expiry is not None else {}),
             }
             episode_id = self._store.write(trace, text, meta)
+            if expiry is not None:
+                self._expiry[episode_id] = datetime.fromisoformat(expiry)
             evicted = self._gate.evict(self._store)
+            if evicted:
+                self._store.compact()  # an evicted episode leaves every file
         return Written(episode_id, True, decision.reason, redactions, decision.as_dict(), evicted)
 
     def forget(self, episode_id: str) -> None:
-        """Delete an episode for good (a durable delete in the log)."""
+        """Delete an episode for good: its text leaves every file of the store (the log
+        is compacted and the index rebuilt), and expired episodes go with it."""
         with self._lock.writing():
             try:
                 self._store.delete(episode_id)
             except StoreError:
                 raise UnknownEpisodeError(episode_id) from None
+            self._expiry.pop(episode_id, None)
+            if not self._purge_expired():
+                self._store.compact()
+
+    def _purge_expired(self) -> bool:
+        """Delete the expired episodes and compact (under the write lock); whether any were."""
+        expired = self._expired(datetime.now(UTC))
+        for episode_id in expired:
+            self._store.delete(episode_id)
+            del self._expiry[episode_id]
+        if expired:
+            self._store.compact()
+        return bool(expired)
+
+    def _expired(self, now: datetime) -> set[str]:
+        return {episode_id for episode_id, when in self._expiry.items() if when <= now}
 
     # -- reading ----------------------------------------------------------------
     def episodes(self) -> list[Episode]:
@@ -209,10 +243,14 @@ class Memory:
         return self._store
 
     def recall(self, question: str, k: int | None = None) -> list[Hit]:
-        """The ``k`` episodes that best match ``question``, best first."""
+        """The ``k`` live, unexpired episodes that best match ``question``, best first."""
         question = self._question(question)
+        k = k or self.settings.recall_k
         with self._lock.reading():
-            return self._store.recall(question, k or self.settings.recall_k)
+            expired = self._expired(datetime.now(UTC))
+            hits = self._store.recall(question, k + len(expired))
+        kept = [h for h in hits if h.id not in expired][:k]
+        return [replace(h, rank=rank) for rank, h in enumerate(kept)]
 
     def ask(
         self, question: str, k: int | None = None, stream: Callable[[str], None] | None = None

@@ -12,6 +12,10 @@ On disk a store is a folder:
 * ``keys.npy`` + ``index.faiss`` + ``index.json`` - a snapshot of the keys and
   index written by :meth:`EpisodeStore.save` (temp file + rename), covering the
   first ``n`` log writes; writes after the snapshot are re-embedded on load.
+
+A delete is a log line: the episode stops being recalled at once, but its text
+stays in the log until :meth:`EpisodeStore.compact` rewrites the folder with the
+live episodes only (what "forget" needs: the text gone from every file).
 """
 
 from __future__ import annotations
@@ -114,6 +118,7 @@ class EpisodeStore:
         self._rows: dict[str, int] = {}  # live id -> row
         self._episodes: list[tuple[dict[str, Any], str]] = []  # row -> (trace, text)
         self._meta: list[dict[str, Any]] = []  # row -> provenance
+        self._issued = 0  # ids given so far (the next is episode_id(_issued)); never reused
         if self.path is not None:
             self._create_folder()
 
@@ -134,7 +139,7 @@ class EpisodeStore:
             clean = validate_trace(trace)
             text = render_text(clean) if text is None else text
         provenance = dict(meta or {})
-        new_id = episode_id(len(self._ids))
+        new_id = episode_id(self._issued)
         self._log(seal_entry(self.cipher, new_id, clean, text, provenance))
         self._add([new_id], [(clean, text)], self.keyer.keys(self._embed([text])), [provenance])
         return new_id
@@ -221,7 +226,7 @@ class EpisodeStore:
             )
         store = cls(embedder, None, _keyer=keyer_from_config(meta["keyer"]), **options)
         store.path = folder
-        writes, deletes = read_log(folder / LOG)
+        writes, deletes, issued = read_log(folder / LOG)
         writes = [open_entry(store.cipher, w, folder) for w in writes]
         snapshot = read_snapshot(folder, len(writes), store.keyer.dim)
         covered = 0 if snapshot is None else len(snapshot)
@@ -244,6 +249,7 @@ class EpisodeStore:
         for episode_id in deletes:
             if episode_id in store._rows:
                 store.index.remove(store._rows.pop(episode_id))
+        store._issued = issued
         return store
 
     def reseal(self, cipher: Cipher | None) -> None:
@@ -252,7 +258,43 @@ class EpisodeStore:
         if self.path is None:
             raise StoreError("this store has no path: there is no log to reseal")
         self.cipher = cipher
-        rewrite_log(self.path / LOG, cipher, self._ids, self._episodes, self._meta, set(self._rows))
+        rewrite_log(
+            self.path / LOG,
+            self.cipher,
+            self._ids,
+            self._episodes,
+            self._meta,
+            set(self._rows),
+            self._issued,
+        )
+
+    def compact(self) -> int:
+        """Keep only the live episodes, in every file: the log is rewritten without the
+        deleted writes, the index and snapshot are rebuilt from the live keys. Returns
+        how many deleted episodes were erased.
+
+        Crash-safe: the old snapshot goes first (without it a load rebuilds from the
+        log), then the log is replaced in one rename, then the new snapshot is saved;
+        a crash at any point leaves the old log or the new one, never neither."""
+        live = list(self._rows)  # write order
+        erased = len(self._ids) - len(live)
+        rows = [self._rows[i] for i in live]
+        episodes = [self._episodes[r] for r in rows]
+        metas = [self._meta[r] for r in rows]
+        keys = self.index.vectors()[rows]
+        if self.path is not None:
+            for name in (INDEX_META, KEYS, INDEX):
+                (self.path / name).unlink(missing_ok=True)
+            rewrite_log(
+                self.path / LOG, self.cipher, live, episodes, metas, set(live), self._issued
+            )
+        self._ids, self._rows, self._episodes, self._meta = [], {}, [], []
+        old = self.index
+        self.index = VectorIndex(self.keyer.dim, old.hnsw_threshold, old.hnsw, old.force)
+        self._add(live, episodes, keys, metas)
+        if self.path is not None:
+            self.save()
+        return erased
 
     # -- internals --------------------------------------------------------------
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -269,6 +311,7 @@ class EpisodeStore:
         episodes: list[tuple[dict[str, Any], str]],
         metas: list[dict[str, Any]],
     ) -> None:
+        self._issued = max(self._issued, len(self._ids) + len(ids))
         for episode_id, episode, meta in zip(ids, episodes, metas, strict=True):
             self._rows[episode_id] = len(self._ids)
             self._ids.append(episode_id)

@@ -53,13 +53,15 @@ def read_meta(folder: Path) -> dict[str, Any]:
     return meta
 
 
-def read_log(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Writes and deleted ids; a torn final line is dropped (and cut from the file)."""
+def read_log(path: Path) -> tuple[list[dict[str, Any]], list[str], int]:
+    """Writes, deleted ids and how many ids were ever issued (a compacted log no longer
+    holds its forgotten writes, but their ids are never given again); a torn final line
+    is dropped (and cut from the file)."""
     if not path.exists():
-        return [], []
+        return [], [], 0
     raw = path.read_bytes()
     lines = raw.split(b"\n")
-    writes, deletes, good = [], [], 0
+    writes, deletes, good, issued = [], [], 0, 0
     for number, line in enumerate(lines):
         if not line:
             continue
@@ -74,11 +76,14 @@ def read_log(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         good += len(line) + 1
         if entry.get("op") == "write":
             writes.append(entry)
+            issued = max(issued, int(str(entry["id"]).rsplit("-", 1)[-1]) + 1)  # ep-00000012
         elif entry.get("op") == "delete":
             deletes.append(entry["id"])
+        elif entry.get("op") == "issued":
+            issued = max(issued, int(entry["count"]))
         else:
             raise StoreError(f"{path} line {number + 1} is not a store entry")
-    return writes, deletes
+    return writes, deletes, issued
 
 
 def read_snapshot(folder: Path, writes: int, dim: int) -> np.ndarray | None:
@@ -130,9 +135,12 @@ def rewrite_log(
     episodes: list[tuple[dict[str, Any], str]],
     metas: list[dict[str, Any]],
     live: set[str],
+    issued: int,
 ) -> None:
-    """Write the whole log anew (every write in order, then the deletes), atomically."""
-    lines = [
+    """Write the whole log anew, atomically: how many ids were issued, every write in
+    order, then the deletes."""
+    lines: list[dict[str, Any]] = [{"op": "issued", "count": issued}]
+    lines += [
         seal_entry(cipher, episode_id, trace, text, meta)
         for episode_id, (trace, text), meta in zip(ids, episodes, metas, strict=True)
     ]
