@@ -87,3 +87,11 @@ def test_cli_ttl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["remember", "Another.", "--ttl=-1d", *store]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("hei-nw: error: a time to live") and "\n" not in err
+
+
+def test_a_changed_fact_is_read_newest_first(tmp_path: Path) -> None:
+    with Memory.open(tmp_path) as memory:
+        memory.remember("The van is parked in bay 101 on level 1.")
+        memory.remember("Lunch with Ana is on Friday at noon.")
+        update = memory.remember("The van is now parked in bay 214 on level 3.")
+        assert memory.recall("Where is the van parked?", k=1)[0].id == update.id

@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hei_nw.api.answers import Answer
+from hei_nw.api.checks import MemoryUsageError
 from hei_nw.api.defaults import DEFAULTS
-from hei_nw.api.memory import Memory, MemoryUsageError, UnknownEpisodeError, Written
+from hei_nw.api.memory import Memory, UnknownEpisodeError, Written
 from hei_nw.memory import Episode
 
 EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_NOT_WRITTEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130

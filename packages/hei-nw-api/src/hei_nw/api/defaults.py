@@ -23,6 +23,15 @@ class MemorySettings:
     """Episodes packed per question. End to end through the store at n = 500, packing the
     top recall alone scored 0.962 EM against 0.832 for the top four
     (reports/m2-memory/store-10k-recall-1 vs -4): today's reader is misled by runners-up."""
+    recency_window: float = 0.03
+    """Recall near-ties within this score of the best, about the same thing (below), are
+    read newest first: when a fact changes, the update wins. On the dev split (scenario B,
+    original + update as stored notes, held-out forms, n = 300) the update is read first
+    0.860 of the time instead of 0.400; near-collisions of other events (scenario D) keep
+    0.980 (0.993 without). 0.05 gives B 0.927 but D 0.947 (scripts/measure_recency.py,
+    reports/defaults-dev/recency.json)."""
+    recency_similarity: float = 0.5
+    """How alike (key cosine) a near-tie must be to the best hit to count as the same thing."""
     embedder_dim: int = 2048
     """Hashed word + trigram keys, 2048-d: P@1 1.000 at 10k episodes where MiniLM gave 0.727
     (reports/bench/memory.json)."""

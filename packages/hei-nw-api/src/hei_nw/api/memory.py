@@ -24,22 +24,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hei_nw.api.answers import Answer, answer_together
+from hei_nw.api.checks import MemoryUsageError, check_question, clean_episode
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
 from hei_nw.api.expiry import TTLError, expires_at, expiry_of
 from hei_nw.api.gating import Gatekeeper
 from hei_nw.api.locks import ReadWriteLock
-from hei_nw.api.redact import redact
-from hei_nw.memory import Episode, EpisodeStore, HashingEmbedder, Hit, StoreError, render_text
+from hei_nw.memory import (
+    Episode,
+    EpisodeStore,
+    HashingEmbedder,
+    Hit,
+    StoreError,
+    prefer_recent,
+    render_text,
+)
 
 if TYPE_CHECKING:  # the model stack loads on the first ask, not on import
     from hei_nw.api.engine import Engine
 
 STORE = "store"
-
-
-class MemoryUsageError(ValueError):
-    """An episode or question that cannot be used; the message is one line for users."""
+RECENCY_CANDIDATES = 8
+"""Hits recall fetches to look for a newer near-tie of the best (the measured setting)."""
 
 
 class UnknownEpisodeError(LookupError):
@@ -169,7 +175,8 @@ class Memory:
             expiry = None if ttl is None else expires_at(ttl)
         except TTLError as exc:
             raise MemoryUsageError(str(exc)) from None
-        text, trace, removed = self._clean(episode, self._redacting(redact_private))
+        redacting = self.settings.redact if redact_private is None else redact_private
+        text, trace, removed = clean_episode(episode, redacting, self.settings.max_text_chars)
         key_text = text if text is not None else render_text(trace or {})
         redactions = removed or {}
         with self._lock.writing():
@@ -244,13 +251,17 @@ class Memory:
 
     def recall(self, question: str, k: int | None = None) -> list[Hit]:
         """The ``k`` live, unexpired episodes that best match ``question``, best first."""
-        question = self._question(question)
+        question = check_question(question, self.settings.max_text_chars)
         k = k or self.settings.recall_k
         with self._lock.reading():
             expired = self._expired(datetime.now(UTC))
-            hits = self._store.recall(question, k + len(expired))
-        kept = [h for h in hits if h.id not in expired][:k]
-        return [replace(h, rank=rank) for rank, h in enumerate(kept)]
+            hits = self._store.recall(question, max(k, RECENCY_CANDIDATES) + len(expired))
+        live = [h for h in hits if h.id not in expired]
+        settings = self.settings
+        recent_first = prefer_recent(
+            live, self._store.embedder, settings.recency_window, settings.recency_similarity
+        )
+        return [replace(h, rank=rank) for rank, h in enumerate(recent_first[:k])]
 
     def ask(
         self, question: str, k: int | None = None, stream: Callable[[str], None] | None = None
@@ -268,46 +279,3 @@ class Memory:
         """Several questions in one batched generate call (the model loads only if some
         question recalled an episode)."""
         return answer_together(lambda: self.engine, [(self, q, k) for q in questions], stream)
-
-    # -- checks -----------------------------------------------------------------
-    def _redacting(self, choice: bool | None) -> bool:
-        return self.settings.redact if choice is None else choice
-
-    def _clean(
-        self, episode: str | Mapping[str, Any], redacting: bool
-    ) -> tuple[str | None, dict[str, Any] | None, dict[str, int] | None]:
-        """(text, trace, what redaction removed - None when it was off)."""
-        removed: dict[str, int] = {}
-
-        def scrub(value: str) -> str:
-            if not redacting:
-                return value
-            result = redact(value)
-            for kind, count in result.removed.items():
-                removed[kind] = removed.get(kind, 0) + count
-            return result.text
-
-        if isinstance(episode, str):
-            if not episode.strip():
-                raise MemoryUsageError("an episode must not be empty")
-            if len(episode) > self.settings.max_text_chars:
-                raise MemoryUsageError(
-                    f"an episode holds at most {self.settings.max_text_chars} characters, "
-                    f"got {len(episode)}"
-                )
-            return scrub(episode.strip()), None, removed if redacting else None
-        if not isinstance(episode, Mapping):
-            raise MemoryUsageError(
-                f"an episode is a text or a trace (a mapping), got {type(episode).__name__}"
-            )
-        trace = {k: scrub(v) if isinstance(v, str) else v for k, v in episode.items()}
-        return None, trace, removed if redacting else None
-
-    def _question(self, question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
-            raise MemoryUsageError("a question must be a non-empty text")
-        if len(question) > self.settings.max_text_chars:
-            raise MemoryUsageError(
-                f"a question holds at most {self.settings.max_text_chars} characters"
-            )
-        return question

@@ -17,6 +17,7 @@ from hei_nw.memory.gate import (
 from hei_nw.memory.hopfield import complete, rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
+from hei_nw.memory.recency import prefer_recent
 from hei_nw.memory.store import Episode, EpisodeStore, Hit, StoreError, episode_id
 from hei_nw.memory.store_files import Cipher
 from hei_nw.memory.trace import render_text, validate_trace
@@ -45,6 +46,7 @@ __all__ = [
     "episode_id",
     "make_keyer",
     "normalize_rows",
+    "prefer_recent",
     "render_text",
     "rerank",
     "validate_trace",
