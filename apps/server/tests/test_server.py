@@ -214,3 +214,19 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(
         assert again.client("alpha").post("/v1/episodes", json={"text": "after"}).status_code == 201
     finally:
         stop(again)
+
+
+def test_a_replacement_supersedes_with_history(server: Running) -> None:
+    alpha, beta = server.client("alpha"), server.client("beta")
+    old = alpha.post("/v1/episodes", json={"text": "The gym locker code is 4417."}).json()["id"]
+    new = alpha.post(
+        "/v1/episodes", json={"text": "The gym locker code changed to 9902.", "replaces": old}
+    ).json()["id"]
+    line = alpha.get(f"/v1/episodes/{new}/history").json()
+    assert [e["id"] for e in line["episodes"]] == [old, new] and line["current"] == new
+    assert line["episodes"][1]["meta"]["supersedes"] == old
+    asked = alpha.post("/v1/ask", json={"question": "What is the gym locker code 4417?"}).json()
+    assert [e["id"] for e in asked["episodes"]] == [new] and asked["superseded"] == [old]
+    assert beta.get(f"/v1/episodes/{new}/history").status_code == 404
+    missing = alpha.post("/v1/episodes", json={"text": "x", "replaces": "nope"})
+    assert missing.status_code == 404

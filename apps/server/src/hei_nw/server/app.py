@@ -62,6 +62,7 @@ class EpisodeIn(BaseModel):
     reward: float = 0.0
     redact: bool = True
     ttl: str | None = Field(default=None, description="forget it after this long, e.g. 7d")
+    replaces: str | None = Field(default=None, description="the id of a note this one updates")
 
 
 class AskIn(BaseModel):
@@ -161,6 +162,7 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
             redact_private=body.redact,
             source=f"key:{tenant_tag(who)}",
             ttl=body.ttl,
+            replaces=None if body.replaces is None else _private(who, body.replaces),
         )
         srv.metrics.set_size(tenant_tag(who), len(memory))
         if not written.written or written.id is None:
@@ -188,6 +190,12 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
     def read(episode_id: str, who: TenantDep, srv: ServerDep) -> dict[str, Any]:
         return _episode(who, srv.memory(who).get(_private(who, episode_id)))
 
+    @app.get("/v1/episodes/{episode_id}/history")
+    def history(episode_id: str, who: TenantDep, srv: ServerDep) -> dict[str, Any]:
+        """The notes that replaced one another, oldest first; the last is current."""
+        line = srv.memory(who).history(_private(who, episode_id))
+        return {"episodes": [_episode(who, e) for e in line], "current": _public(who, line[-1].id)}
+
     @app.delete("/v1/episodes/{episode_id}")
     def delete(episode_id: str, who: TenantDep, srv: ServerDep) -> dict[str, Any]:
         memory = srv.memory(who)
@@ -207,6 +215,7 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
             "known": answer.known,
             "reason": answer.reason,
             "episodes": used,
+            "superseded": [_public(who, i) for i in answer.superseded],
             "memory_used": answer.memory_used,
             "latency_s": answer.latency_s,
         }
@@ -270,4 +279,7 @@ def _private(tenant: str, public_id: str) -> str:
 
 
 def _episode(tenant: str, episode: Episode) -> dict[str, Any]:
-    return {"id": _public(tenant, episode.id), "text": episode.text, "meta": episode.meta}
+    meta = dict(episode.meta)
+    if isinstance(meta.get("supersedes"), str):  # ids leave the server in public form
+        meta["supersedes"] = _public(tenant, meta["supersedes"])
+    return {"id": _public(tenant, episode.id), "text": episode.text, "meta": meta}

@@ -46,6 +46,8 @@ class Answer:
     finish_reason: str
     known: bool = True
     reason: str = "read from memory"
+    superseded: tuple[str, ...] = ()
+    """Superseded notes recall found, read as the notes that replaced them."""
 
 
 def answer_together(
@@ -59,7 +61,8 @@ def answer_together(
     ``engine`` may be a function that loads it: it is called only when some ask
     recalled an episode, so "I don't know" never waits for a model."""
     began = time.perf_counter()
-    recalled = [memory.recall(question, k) for memory, question, k in asks]
+    found = [memory.recall_current(question, k) for memory, question, k in asks]
+    recalled = [hits for hits, _ in found]
     reading = [i for i, hits in enumerate(recalled) if hits]
     generations: dict[int, dict[str, str]] = {}
     if reading:
@@ -70,7 +73,7 @@ def answer_together(
             generations[i] = {"text": generation["text"], "finish": generation["finish_reason"]}
     latency = time.perf_counter() - began
     answers = []
-    for i, ((memory, question, _), hits) in enumerate(zip(asks, recalled, strict=True)):
+    for i, ((memory, question, _), (hits, replaced)) in enumerate(zip(asks, found, strict=True)):
         memory._gate.heard(question)
         if i not in generations:
             answers.append(_unknown(latency))
@@ -84,6 +87,7 @@ def answer_together(
                 memory_used=True,
                 latency_s=latency,
                 finish_reason=generations[i]["finish"],
+                superseded=tuple(replaced),
             )
         )
     return answers

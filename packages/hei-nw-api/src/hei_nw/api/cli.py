@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="forget it after this long: a number and a unit (s, m, h, d, w), such as 7d",
     )
+    remember.add_argument(
+        "--replaces",
+        default=None,
+        metavar="ID",
+        help="a stored note this one updates: the old one is kept (see history) but not read",
+    )
     remember.add_argument("--json", action="store_true", help="print what happened as JSON")
     ask = command("ask", "answer a question from memory alone")
     ask.add_argument(
@@ -109,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     forget = command("forget", "delete an episode for good")
     forget.add_argument("id", help="the episode's id (see `hei-nw list`)")
+    history = command("history", "the notes that replaced one another, oldest first")
+    history.add_argument("id", help="any episode of the line (see `hei-nw list`)")
+    history.add_argument("--json", action="store_true", help="one JSON object per line")
     command(
         "rotate-key",
         "re-seal every episode under $HEI_NW_ENCRYPTION_KEY (old keys: "
@@ -185,6 +194,7 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
             redact_private=not args.no_redact,
             source="cli",
             ttl=args.ttl,
+            replaces=args.replaces,
         )
         report_written(written, as_json=args.json)
         return EXIT_OK if written.written else EXIT_NOT_WRITTEN
@@ -195,6 +205,12 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
     elif args.command == "list":
         for episode in memory.episodes():
             print(json.dumps(as_dict(episode)) if args.json else summary_line(episode))
+    elif args.command == "history":
+        line = memory.history(args.id)
+        for number, episode in enumerate(line, start=1):
+            status = "current" if number == len(line) else "superseded"
+            row = as_dict(episode) | {"status": status}
+            print(json.dumps(row) if args.json else f"{summary_line(episode)}  [{status}]")
     elif args.command == "forget":
         memory.forget(args.id)
         print(f"forgot {args.id}")
@@ -242,6 +258,8 @@ def ask(memory: Memory, question: str, k: int | None, as_json: bool) -> None:
         print(DONT_KNOW)
         return
     print("" if streaming else answer.text)
+    for old in answer.superseded:
+        print(f"  ({old} was superseded: read its current version)")
     for episode in answer.episodes:
         print(f"  from {episode.id} (score {episode.score:.2f}): {_short(episode.text)}")
 
@@ -254,6 +272,7 @@ def answer_record(question: str, answer: Answer) -> dict[str, object]:
         "known": answer.known,
         "reason": answer.reason,
         "episodes": used,
+        "superseded": list(answer.superseded),
         "memory_used": answer.memory_used,
         "latency_s": answer.latency_s,
     }

@@ -29,6 +29,7 @@ from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
 from hei_nw.api.expiry import TTLError, expires_at, expiry_of
 from hei_nw.api.gating import Gatekeeper
+from hei_nw.api.history import Lineage, read_current
 from hei_nw.api.locks import ReadWriteLock
 from hei_nw.memory import (
     Episode,
@@ -82,6 +83,7 @@ class Memory:
         self._loading = threading.Lock()
         self._gate = Gatekeeper(self)
         self._expiry = {e.id: t for e in store.episodes() if (t := expiry_of(e.meta)) is not None}
+        self._lineage = Lineage(store.episodes())
 
     # -- opening ----------------------------------------------------------------
     @classmethod
@@ -161,6 +163,7 @@ class Memory:
         redact_private: bool | None = None,
         source: str = "api",
         ttl: str | float | timedelta | None = None,
+        replaces: str | None = None,
     ) -> Written:
         """Store a text (a note, a message) or a trace (``who/what/where/when`` and more),
         if the write gate lets it in (``settings.gate``; :mod:`hei_nw.api.gating`).
@@ -169,7 +172,9 @@ class Memory:
         recorded in the episode's provenance). A refusal is not an error: ``Written``
         says why (a near-duplicate, the system's own output, low salience).
         ``ttl`` (``"7d"``, seconds or a ``timedelta``) makes the episode expire: never
-        recalled after that, erased at the next compaction.
+        recalled after that, erased at the next compaction. ``replaces`` (a stored id)
+        makes it the current version of that note: the old one is kept for
+        :meth:`history` but no longer read.
         """
         try:
             expiry = None if ttl is None else expires_at(ttl)
@@ -181,6 +186,10 @@ class Memory:
         redactions = removed or {}
         with self._lock.writing():
             self._purge_expired()  # an expired note is gone: writing it again is new
+            if replaces is not None:
+                if replaces not in self._store:
+                    raise UnknownEpisodeError(replaces)
+                replaces = self._lineage.current(replaces)  # replacing a line's newest
             decision, existing = self._gate.decide(key_text, pin, reward)
             if not decision.write:
                 verdict = decision.as_dict()
@@ -194,13 +203,16 @@ class Memory:
                 "gate": decision.as_dict(),
                 "salience": decision.score,
                 **({"expires_at": expiry} if expiry is not None else {}),
+                **({"supersedes": replaces} if replaces is not None else {}),
             }
             episode_id = self._store.write(trace, text, meta)
+            self._lineage.add(episode_id, meta)
             if expiry is not None:
                 self._expiry[episode_id] = datetime.fromisoformat(expiry)
             evicted = self._gate.evict(self._store)
             if evicted:
                 self._store.compact()  # an evicted episode leaves every file
+                self._lineage.rebuild(self._store.episodes())
         return Written(episode_id, True, decision.reason, redactions, decision.as_dict(), evicted)
 
     def forget(self, episode_id: str) -> None:
@@ -214,6 +226,7 @@ class Memory:
             self._expiry.pop(episode_id, None)
             if not self._purge_expired():
                 self._store.compact()
+            self._lineage.rebuild(self._store.episodes())  # the note it replaced is current
 
     def _purge_expired(self) -> bool:
         """Delete the expired episodes and compact (under the write lock); whether any were."""
@@ -223,6 +236,7 @@ class Memory:
             del self._expiry[episode_id]
         if expired:
             self._store.compact()
+            self._lineage.rebuild(self._store.episodes())
         return bool(expired)
 
     def _expired(self, now: datetime) -> set[str]:
@@ -241,6 +255,13 @@ class Memory:
             except StoreError:
                 raise UnknownEpisodeError(episode_id) from None
 
+    def history(self, episode_id: str) -> list[Episode]:
+        """The line of notes ``episode_id`` belongs to, oldest first; the last is current."""
+        with self._lock.reading():
+            if episode_id not in self._store:
+                raise UnknownEpisodeError(episode_id)
+            return [self._store.get(i) for i in self._lineage.line(episode_id)]
+
     def __len__(self) -> int:
         return len(self._store)
 
@@ -250,18 +271,24 @@ class Memory:
         return self._store
 
     def recall(self, question: str, k: int | None = None) -> list[Hit]:
-        """The ``k`` live, unexpired episodes that best match ``question``, best first."""
+        """The ``k`` current, unexpired episodes that best match ``question``, best first."""
+        return self.recall_current(question, k)[0]
+
+    def recall_current(self, question: str, k: int | None = None) -> tuple[list[Hit], list[str]]:
+        """:meth:`recall`, and the superseded episodes it found, read as their current
+        versions. Near-ties about the same thing are read newest first."""
         question = check_question(question, self.settings.max_text_chars)
         k = k or self.settings.recall_k
+        settings = self.settings
         with self._lock.reading():
             expired = self._expired(datetime.now(UTC))
             hits = self._store.recall(question, max(k, RECENCY_CANDIDATES) + len(expired))
-        live = [h for h in hits if h.id not in expired]
-        settings = self.settings
-        recent_first = prefer_recent(
-            live, self._store.embedder, settings.recency_window, settings.recency_similarity
-        )
-        return [replace(h, rank=rank) for rank, h in enumerate(recent_first[:k])]
+            live = [h for h in hits if h.id not in expired]
+            recent_first = prefer_recent(
+                live, self._store.embedder, settings.recency_window, settings.recency_similarity
+            )
+            current, replaced = read_current(recent_first, self._lineage, self._store.get)
+        return current[:k], replaced
 
     def ask(
         self, question: str, k: int | None = None, stream: Callable[[str], None] | None = None

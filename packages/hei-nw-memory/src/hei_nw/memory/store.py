@@ -165,6 +165,10 @@ class EpisodeStore:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def __contains__(self, episode_id: object) -> bool:
+        """Whether ``episode_id`` is a live episode."""
+        return episode_id in self._rows
+
     # -- recall -----------------------------------------------------------------
     def recall(self, cue: str, k: int = 4) -> list[Hit]:
         """The ``k`` episodes best matching ``cue``, best first (fewer if the store is smaller)."""
