@@ -39,8 +39,8 @@ REPORTS = {
     "b2": "A-B2/A_B2_metrics.json",  # optional
 }
 PAIRED = {
-    "B3 EM": ("b3", None, "em"),
-    "in-prompt A EM, new episodes": ("unseen", LORA, "em"),
+    "B3 EM": ("b3", None, "strict_em"),
+    "in-prompt A EM, new episodes": ("unseen", LORA, "strict_em"),
     "in-prompt SQuAD F1": ("squad", LORA, "f1"),
     "in-prompt SQuAD contains": ("squad", LORA, "contains"),
 }
@@ -86,8 +86,8 @@ def run_row(folder: Path, reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "train_seconds": record["train_seconds"],
         },
         "rows": record["rows"],
-        "b3_em": b3["metrics"]["em"] | {"n": b3["n_items"]},
-        "b0_em": _baseline(b3, "B0 no-context (floor)")["em"]["mean"],
+        "b3_em": b3["metrics"]["strict_em"] | {"n": b3["n_items"]},
+        "b0_em": _baseline(b3, "B0 no-context (floor)")["strict_em"]["mean"],
         "b3_minus_b0": b3["comparison"]["memory_minus_floor_em"],
         "invented": {
             "lora": unseen["summary"]["consolidated_value_rate"]["B3 LoRA, no memory"],
@@ -99,9 +99,9 @@ def run_row(folder: Path, reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "never_consolidated": _unknown_share(unseen["items"]),
         },
         "in_prompt_a_em": {
-            "consolidated": _baseline(b3, LORA)["em"]["mean"],
-            "never_consolidated": _baseline(unseen, LORA)["em"]["mean"],
-            "base": _baseline(b3, BARE)["em"]["mean"],
+            "consolidated": _baseline(b3, LORA)["strict_em"]["mean"],
+            "never_consolidated": _baseline(unseen, LORA)["strict_em"]["mean"],
+            "base": _baseline(b3, BARE)["strict_em"]["mean"],
         },
         "in_prompt_squad": {
             "lora": {k: _baseline(squad, LORA)[k]["mean"] for k in ("f1", "contains")},
@@ -112,8 +112,8 @@ def run_row(folder: Path, reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
     if "b2" in reports:
         b2 = reports["b2"]
-        row["b2_em"] = b2["metrics"]["em"]["mean"]
-        row["b1_em"] = _baseline(b2, "B1 memory only")["em"]["mean"]
+        row["b2_em"] = b2["metrics"]["strict_em"]["mean"]
+        row["b1_em"] = _baseline(b2, "B1 memory only")["strict_em"]["mean"]
     return row
 
 

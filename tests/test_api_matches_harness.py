@@ -44,5 +44,5 @@ def test_api_answers_equal_the_harness_b1_store_path(tmp_path: Path) -> None:
         memories=memories,
     )
     assert [a.text for a in api] == [h.prediction for h in harness]
-    assert sum(h.scores["em"] for h in harness) >= 15  # and they are mostly right
+    assert sum(h.scores["strict_em"] for h in harness) >= 15  # and they are mostly right
     assert all(a.memory_used for a in api)

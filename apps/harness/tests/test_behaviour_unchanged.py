@@ -27,7 +27,7 @@ def summarise(report: dict[str, Any]) -> dict[str, Any]:
         run: {
             "predictions": [i["prediction"] for i in items],
             "prompt_hashes": [i["prompt_hash"] for i in items],
-            "em": sum(i["em"] for i in items),
+            "em": sum(i["strict_em"] for i in items),  # recorded as "em" (strict)
             "f1": round(sum(i["f1"] for i in items), 9),
         }
         for run, items in runs.items()

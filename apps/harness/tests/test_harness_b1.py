@@ -84,7 +84,7 @@ def test_b1_runs_and_writes_reports(
         for sample in report["items"]:
             assert prompt_hash(sample["prompt"]) == sample["prompt_hash"]
             assert sample["memory_token_ids"] and sample["memory_text"]
-            assert {"em", "relaxed_em", "f1", "contains", "latency_s"} <= set(sample)
+            assert {"strict_em", "squad_em", "f1", "contains", "latency_s"} <= set(sample)
         assert all(
             "memory_token_ids" not in s for s in report["baselines"]["no_memory_floor"]["items"]
         )

@@ -154,8 +154,8 @@ def test_family_table_counts_em_and_stale_answers_per_run() -> None:
     by_axis = {(row["axis"], row["value"]): row for row in rows}
     forms = by_axis[("forms", "heldout")]
     assert forms["n"] == 4
-    assert forms["runs"]["reader"]["em"]["mean"] == 1.0
-    assert forms["runs"]["rules"]["em"]["mean"] == 0.0
+    assert forms["runs"]["reader"]["strict_em"]["mean"] == 1.0
+    assert forms["runs"]["rules"]["strict_em"]["mean"] == 0.0
     assert forms["runs"]["rules"]["stale"]["mean"] == 1.0
     assert forms["runs"]["reader"]["stale"]["mean"] == 0.0
     text = "\n".join(render_families(rows))

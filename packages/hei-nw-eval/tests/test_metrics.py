@@ -163,3 +163,13 @@ def test_paired_bootstrap_is_seeded_and_centred() -> None:
         paired_bootstrap(a, b, resamples=10)
     with pytest.raises(ValueError, match="differ in length"):
         paired_bootstrap(a, b[:3])
+
+
+def test_reports_from_before_the_rename_read_under_the_current_names() -> None:
+    from hei_nw.metrics import with_current_names
+
+    old = {"metrics": {"em": {"mean": 0.2}, "relaxed_em": {"mean": 0.3}, "f1": 1},
+           "items": [{"em": 1.0, "relaxed_em": 1.0}]}  # fmt: skip
+    new = with_current_names(old)
+    assert new == {"metrics": {"strict_em": {"mean": 0.2}, "squad_em": {"mean": 0.3}, "f1": 1},
+                   "items": [{"strict_em": 1.0, "squad_em": 1.0}]}  # fmt: skip

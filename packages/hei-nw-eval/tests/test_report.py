@@ -62,7 +62,7 @@ def test_report_json_has_provenance_metrics_and_items() -> None:
     assert data["schema_version"] == 2
     assert data["versions"]["torch"]
     assert "commit" in data["versions"]["git"]
-    assert data["metrics"]["em"]["mean"] == pytest.approx(1 / 3)
+    assert data["metrics"]["strict_em"]["mean"] == pytest.approx(1 / 3)
     assert data["metrics"]["contains"]["mean"] == pytest.approx(2 / 3)
     assert data["latency_s"]["count"] == 3
     assert data["compute"]["no_memory"]["total_attention_flops"] == 300
@@ -98,7 +98,7 @@ def test_empty_run_writes_valid_reports(tmp_path: Path) -> None:
     json_path, md_path = write_reports(report([]), tmp_path)
     data = json.loads(json_path.read_text())
     assert data["n_items"] == 0
-    assert data["metrics"]["em"]["mean"] is None
+    assert data["metrics"]["strict_em"]["mean"] is None
     assert "None." in md_path.read_text()
 
 

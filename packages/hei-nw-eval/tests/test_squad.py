@@ -110,8 +110,11 @@ def test_records_hold_the_passage_in_memory_and_every_answer(archive: tuple[Path
 
 def test_scores_take_the_best_gold_answer() -> None:
     scores = score("in 1903", ["1903", "in 1903"])
-    assert scores["em"] == 1.0
-    assert score("1903", "in 1903")["em"] == 0.0
+    assert scores["strict_em"] == 1.0
+    assert score("1903", "in 1903")["strict_em"] == 0.0
+    # SQuAD's exact match normalises case, punctuation and articles; the strict one does not.
+    assert score("The Eiffel Tower.", "Eiffel Tower")["squad_em"] == 1.0
+    assert score("The Eiffel Tower.", "Eiffel Tower")["strict_em"] == 0.0
 
 
 @pytest.mark.slow

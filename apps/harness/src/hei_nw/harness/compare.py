@@ -1,6 +1,6 @@
 """Compare two metrics files (a baseline and a candidate) on the items they share.
 
-Prints one table row of EM / relaxed EM / F1 deltas (candidate - baseline) with
+Prints one table row of strict EM / SQuAD EM / F1 deltas (candidate - baseline) with
 paired bootstrap 95% intervals, prediction flips and the candidate/baseline
 latency ratio.
 Exit codes: 0 within tolerance, 1 an EM or F1 delta exceeds it, 2 the inputs
@@ -20,8 +20,8 @@ from hei_nw.eval import ReportError, load_report
 from hei_nw.harness.args import HelpFormatter
 from hei_nw.metrics import paired_bootstrap
 
-COMPARED = ("em", "relaxed_em", "f1")
-GATED = ("em", "f1")
+COMPARED = ("strict_em", "squad_em", "f1")
+GATED = ("strict_em", "f1")
 EXIT_OK, EXIT_DELTA, EXIT_INPUT = 0, 1, 2
 
 

@@ -26,7 +26,7 @@ class Progress:
 
     def update(self, item: ItemResult) -> None:
         self.done += 1
-        self.em_total += item.scores["em"]
+        self.em_total += item.scores["strict_em"]
         self.contains_total += item.scores["contains"]
         if self.bar is not None:
             self.bar.set_postfix(

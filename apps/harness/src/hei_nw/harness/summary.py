@@ -7,7 +7,7 @@ from typing import Any
 
 
 def _row(name: str, metrics: Mapping[str, Any], p50: float | None) -> str:
-    em = metrics["em"]
+    em = metrics["strict_em"]
     latency = "–" if p50 is None else f"{p50:.2f}"
     return (
         f"{name:<36} {em['mean']:.3f} [{em['ci_low']:.3f}, {em['ci_high']:.3f}]"
@@ -26,14 +26,16 @@ def _family_lines(rows: Sequence[Mapping[str, Any]], total: int) -> list[str]:
     for row in rows:
         if row["axis"] == "scenario" or row["n"] == total:
             continue  # a family that holds every item repeats the run's own row
-        cells = " | ".join(f"{name} {run['em']['mean']:.3f}" for name, run in row["runs"].items())
+        cells = " | ".join(
+            f"{name} {run['strict_em']['mean']:.3f}" for name, run in row["runs"].items()
+        )
         lines.append(f"  {row['axis']}={row['value']} (n = {row['n']}): {cells}")
         stale = {name: run["stale"]["mean"] for name, run in row["runs"].items() if "stale" in run}
         if stale:
             lines.append(
                 "    stale answers: " + " | ".join(f"{k} {v:.3f}" for k, v in stale.items())
             )
-    return ["by family (EM):", *lines] if lines else []
+    return ["by family (strict EM):", *lines] if lines else []
 
 
 def print_summary(report: Mapping[str, Any]) -> None:
@@ -42,7 +44,7 @@ def print_summary(report: Mapping[str, Any]) -> None:
     if not report["n_items"]:
         print("no items: nothing to summarise")
         return
-    header = f"{'run (n = ' + str(report['n_items']) + ')':<36} {'EM [95% CI]':<21}  F1     contains  p50 s"
+    header = f"{'run (n = ' + str(report['n_items']) + ')':<36} {'strict EM [95% CI]':<21}  F1     contains  p50 s"
     lines = [header, "-" * len(header)]
     lines.append(
         _row(
@@ -57,7 +59,7 @@ def print_summary(report: Mapping[str, Any]) -> None:
             lines.append(_row(f"  {name}", baseline["metrics"], None))
     else:
         for name, run in comparison["runs"].items():
-            em = run["em"]
+            em = run["strict_em"]
             lines.append(
                 f"  {name:<34} {em['mean']:.3f} [{em['ci_low']:.3f}, {em['ci_high']:.3f}]"
                 f"  {run['f1']:.3f}"
@@ -68,7 +70,7 @@ def print_summary(report: Mapping[str, Any]) -> None:
         diff = comparison["memory_minus_floor_em"]
         names = f"{comparison.get('memory_run', 'B1')} - {comparison.get('floor_run', 'floor')}"
         lines.append(
-            f"{names} EM (paired bootstrap): {diff['mean_diff']:+.3f} "
+            f"{names} strict EM (paired bootstrap): {diff['mean_diff']:+.3f} "
             f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}]"
         )
     lines += _family_lines(report.get("families", []), report["n_items"])

@@ -21,7 +21,7 @@ def _group_of(record: Mapping[str, Any]) -> str:
     return str(extra.get("asked") or extra.get("kind") or record.get("scenario", "all"))
 
 
-def _rate(items: Sequence[ItemResult], metric: str = "em") -> dict[str, float | int]:
+def _rate(items: Sequence[ItemResult], metric: str = "strict_em") -> dict[str, float | int]:
     hits = sum(i.scores[metric] for i in items)
     low, high = wilson_interval(hits, len(items))
     return {
@@ -50,12 +50,13 @@ def memory_comparison(
         if len(items) != len(records):
             raise ValueError(f"run {name!r} has {len(items)} items for {len(records)} records")
         table[name] = {
-            "em": _rate(items),
+            "strict_em": _rate(items),
             "f1": sum(i.scores["f1"] for i in items) / len(items) if items else 0.0,
             "by_group": {g: _rate([items[i] for i in idx]) for g, idx in sorted(groups.items())},
         }
     difference = paired_bootstrap(
-        [i.scores["em"] for i in runs[floor_run]], [i.scores["em"] for i in runs[memory_run]]
+        [i.scores["strict_em"] for i in runs[floor_run]],
+        [i.scores["strict_em"] for i in runs[memory_run]],
     )
     return {
         "runs": table,
@@ -70,13 +71,13 @@ def render_comparison(comparison: Mapping[str, Any]) -> list[str]:
     runs = comparison["runs"]
     groups = sorted({g for run in runs.values() for g in run["by_group"]})
     lines = [
-        "## Memory vs floor vs reference (exact match, 95% Wilson interval)",
+        "## Memory vs floor vs reference (strict exact match, 95% Wilson interval)",
         "",
-        "| run | n | EM | interval | F1 | " + " | ".join(groups) + " |",
+        "| run | n | strict EM | interval | F1 | " + " | ".join(groups) + " |",
         "|---|---|---|---|---|" + "---|" * len(groups),
     ]
     for name, run in runs.items():
-        em = run["em"]
+        em = run["strict_em"]
         cells = " | ".join(f"{run['by_group'].get(g, {}).get('mean', 0.0):.3f}" for g in groups)
         lines.append(
             f"| {name} | {em['n']} | {em['mean']:.3f} | [{em['ci_low']:.3f}, {em['ci_high']:.3f}] | "
@@ -85,7 +86,7 @@ def render_comparison(comparison: Mapping[str, Any]) -> list[str]:
     diff = comparison["memory_minus_floor_em"]
     lines += [
         "",
-        f"{comparison['memory_run']} − {comparison['floor_run']} (EM, paired bootstrap, "
+        f"{comparison['memory_run']} − {comparison['floor_run']} (strict EM, paired bootstrap, "
         f"{diff['resamples']} resamples): {diff['mean_diff']:+.3f} "
         f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}], n = {diff['n']}",
         "",
@@ -100,7 +101,7 @@ def side_by_side(memory: Sequence[ItemResult], rag: Sequence[ItemResult]) -> dic
         n = max(1, len(items))
         latencies = sorted(i.latency_s for i in items)
         return {
-            "em": sum(i.scores["em"] for i in items) / n,
+            "strict_em": sum(i.scores["strict_em"] for i in items) / n,
             "f1": sum(i.scores["f1"] for i in items) / n,
             "prompt_tokens_mean": sum(i.prompt_tokens for i in items) / n,
             "memory_tokens_mean": sum(len(i.memory_token_ids or ()) for i in items) / n,

@@ -41,7 +41,7 @@ def family_table(
     for (axis, value), indices in groups.items():
         row: dict[str, Any] = {"axis": axis, "value": value, "n": len(indices), "runs": {}}
         for name, items in runs.items():
-            cell = {"em": _rate([items[i].scores["em"] for i in indices])}
+            cell = {"strict_em": _rate([items[i].scores["strict_em"] for i in indices])}
             stale = [
                 (items[i].prediction, records[i]["extra"]["stale"])
                 for i in indices
@@ -60,13 +60,13 @@ def render_families(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         return []
     names = list(rows[0]["runs"])
     lines = [
-        "## By family (EM [95% Wilson])",
+        "## By family (strict EM [95% Wilson])",
         "",
         "| axis | value | n | " + " | ".join(names) + " |",
         "|---|---|---|" + "---|" * len(names),
     ]
     for row in rows:
-        cells = [_cell(row["runs"][name]["em"]) for name in names]
+        cells = [_cell(row["runs"][name]["strict_em"]) for name in names]
         lines.append(f"| {row['axis']} | {row['value']} | {row['n']} | " + " | ".join(cells) + " |")
         if any("stale" in row["runs"][name] for name in names):
             stale = [_cell(row["runs"][name].get("stale")) for name in names]

@@ -23,7 +23,13 @@ from hei_nw.eval.provenance import versions
 from hei_nw.eval.results import ItemResult, as_rows
 from hei_nw.eval.samples import MAIN_RUN, ReportError, read_samples, samples_path, write_samples
 from hei_nw.eval.scoring import aggregate, bin_by_lag
-from hei_nw.metrics import ATTENTION_FLOPS_FORMULA, KV_BYTES_FORMULA, METRICS, latency_summary
+from hei_nw.metrics import (
+    ATTENTION_FLOPS_FORMULA,
+    KV_BYTES_FORMULA,
+    METRICS,
+    latency_summary,
+    with_current_names,
+)
 
 SCHEMA_VERSION = 2  # 2: per-item records moved to the samples JSONL
 _FAILED_SHOWN = 5
@@ -149,7 +155,7 @@ def load_report(path: str | Path) -> dict[str, Any]:
     if not file.is_file():
         raise ReportError(f"{file}: no such file")
     try:
-        report = json.loads(file.read_text(encoding="utf-8"))
+        report = with_current_names(json.loads(file.read_text(encoding="utf-8")))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ReportError(f"{file}: not valid JSON ({exc})") from None
     if (
@@ -159,7 +165,7 @@ def load_report(path: str | Path) -> dict[str, Any]:
         or not isinstance(report.get("samples", {}).get("file"), str)
     ):
         raise ReportError(f"{file}: not a HEI-NW metrics file (written by `harness`)")
-    runs = read_samples(file.parent / report["samples"]["file"])
+    runs = with_current_names(read_samples(file.parent / report["samples"]["file"]))
     report["items"] = runs.get(MAIN_RUN, [])
     for name, baseline in report.get("baselines", {}).items():
         baseline["items"] = runs.get(name, [])

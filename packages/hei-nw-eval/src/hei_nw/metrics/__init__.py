@@ -10,6 +10,7 @@ from hei_nw.metrics.compute import (
 )
 from hei_nw.metrics.stats import paired_bootstrap, wilson_interval
 from hei_nw.metrics.text import (
+    FORMER_NAMES,
     METRICS,
     contains_answer,
     exact_match,
@@ -19,11 +20,13 @@ from hei_nw.metrics.text import (
     recall_at_k,
     relaxed_exact_match,
     token_f1,
+    with_current_names,
 )
 from hei_nw.metrics.timing import latency_summary, percentile, timed
 
 __all__ = [
     "ATTENTION_FLOPS_FORMULA",
+    "FORMER_NAMES",
     "KV_BYTES_FORMULA",
     "METRICS",
     "ComputeRecord",
@@ -43,4 +46,5 @@ __all__ = [
     "timed",
     "token_f1",
     "wilson_interval",
+    "with_current_names",
 ]

@@ -1,7 +1,9 @@
 """Answer-matching metrics for short answers.
 
-``exact_match`` is strict. ``relaxed_em``, ``f1`` and ``contains`` normalise
-exactly as the SQuAD evaluation script does (lower case, delete ASCII
+``exact_match`` is strict (reported as ``strict_em``: the stripped strings must be
+equal, case and articles included). ``squad_em`` (:func:`relaxed_exact_match`: SQuAD's
+own exact match), ``f1`` and ``contains`` normalise exactly as the SQuAD evaluation
+script does (lower case, delete ASCII
 punctuation, drop the articles a/an/the, collapse whitespace), so "2024-07-25"
 is one token, as it is in SQuAD. ``loose_em`` is our extra, separately named:
 Unicode NFC, typographic quotes and dashes too, and punctuation becomes a space
@@ -16,6 +18,7 @@ import string
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 _SQUAD_PUNCTUATION = frozenset(string.punctuation)
@@ -84,10 +87,24 @@ def recall_at_k(candidates: Sequence[str], gold: str | Sequence[str], k: int) ->
 
 
 METRICS = {
-    "em": exact_match,
-    "relaxed_em": relaxed_exact_match,
+    "strict_em": exact_match,
+    "squad_em": relaxed_exact_match,
     "loose_em": loose_exact_match,
     "f1": token_f1,
     "contains": contains_answer,
 }
 """Per-item answer metrics, by the names reports use."""
+
+FORMER_NAMES = {"em": "strict_em", "relaxed_em": "squad_em"}
+"""What reports written before the rename called two metrics (``em`` was the strict one,
+though tables called it "SQuAD EM")."""
+
+
+def with_current_names(data: Any) -> Any:
+    """``data`` (a report, or any part of one) with every metric key under its current
+    name: committed reports from before the rename read like new ones."""
+    if isinstance(data, dict):
+        return {FORMER_NAMES.get(k, k): with_current_names(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [with_current_names(v) for v in data]
+    return data
