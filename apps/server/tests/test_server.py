@@ -230,3 +230,21 @@ def test_a_replacement_supersedes_with_history(server: Running) -> None:
     assert beta.get(f"/v1/episodes/{new}/history").status_code == 404
     missing = alpha.post("/v1/episodes", json={"text": "x", "replaces": "nope"})
     assert missing.status_code == 404
+
+
+def test_a_bad_ask_fails_only_its_own_request(server: Running) -> None:
+    """Asks of several tenants are batched; a blank or oversized question is refused
+    before it joins a batch, so the asks batched beside it are answered."""
+    server.client("alpha").post("/v1/episodes", json={"text": "The boat is at pier 9."})
+    bad = [{"question": "   "}, {"question": "x" * 20_001}] * 3
+    good = {"question": "Where is the boat?"}
+
+    def ask(tenant: str, body: dict[str, str]) -> int:
+        with server.client(tenant) as client:
+            return client.post("/v1/ask", json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        goods = [pool.submit(ask, "alpha", good) for _ in range(6)]
+        bads = [pool.submit(ask, "beta", body) for body in bad]
+    assert [f.result() for f in goods] == [200] * 6
+    assert sorted({f.result() for f in bads}) == [413, 422]

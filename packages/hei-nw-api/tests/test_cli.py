@@ -125,3 +125,16 @@ def test_commands_that_need_no_model_never_import_torch(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_remember_reads_standard_input_and_refuses_a_non_finite_reward(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("The boat is at pier 9.\n"))
+    assert main(["remember", "-", "--store", str(tmp_path)]) == 0
+    assert main(["list", "--json", "--store", str(tmp_path)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()[1:]]
+    assert [r["text"] for r in rows] == ["The boat is at pier 9."]
+    for reward in ("nan", "inf", "-inf"):
+        assert main(["remember", "A note.", f"--reward={reward}", "--store", str(tmp_path)]) == 2
+        assert "reward must be a finite number" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 
 from hei_nw.api import Answer, Engine, Memory, answer_together
+from hei_nw.api.checks import check_question
 
 _Ask = tuple[Memory, str, "int | None", "Future[Answer]"]
 
@@ -36,6 +37,9 @@ class AskBatcher:
         self._worker.start()
 
     def submit(self, memory: Memory, question: str, k: int | None) -> Future[Answer]:
+        """Queue an ask. A bad one (blank, too long) is refused here, before it joins a
+        batch: its error is its own request's, never the other tenants' in the batch."""
+        check_question(question, memory.settings.max_text_chars)
         future: Future[Answer] = Future()
         self._queue.put((memory, question, k, future))
         return future

@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     remember = command("remember", "store a note as an episode")
-    remember.add_argument("text", help="what to remember")
+    remember.add_argument("text", help="what to remember ('-': read it from standard input)")
     remember.add_argument("--pin", action="store_true", help="pin it: never evicted")
     remember.add_argument("--reward", type=float, default=0.0, help="how much it matters")
     remember.add_argument(
@@ -188,7 +188,7 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
     """One command against an open memory."""
     if args.command == "remember":
         written = memory.remember(
-            args.text,
+            sys.stdin.read() if args.text == "-" else args.text,
             pin=args.pin,
             reward=args.reward,
             redact_private=not args.no_redact,

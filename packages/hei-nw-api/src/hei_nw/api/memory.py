@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from math import isfinite
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,6 +177,8 @@ class Memory:
         makes it the current version of that note: the old one is kept for
         :meth:`history` but no longer read.
         """
+        if isinstance(reward, bool) or not isinstance(reward, int | float) or not isfinite(reward):
+            raise MemoryUsageError(f"reward must be a finite number, got {reward!r}")
         try:
             expiry = None if ttl is None else expires_at(ttl)
         except TTLError as exc:

@@ -83,6 +83,13 @@ def read_log(path: Path) -> tuple[list[dict[str, Any]], list[str], int]:
             issued = max(issued, int(entry["count"]))
         else:
             raise StoreError(f"{path} line {number + 1} is not a store entry")
+    if raw and not raw.endswith(b"\n") and good > len(raw):
+        # The last record is whole but its newline was never written (a crash between
+        # the two): end it, or the next append would glue two records into one line.
+        with path.open("ab") as handle:
+            handle.write(b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
     return writes, deletes, issued
 
 
