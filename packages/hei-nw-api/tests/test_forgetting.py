@@ -31,7 +31,7 @@ def test_a_forgotten_note_leaves_every_file(
     with Memory.open(tmp_path) as memory:
         kept = memory.remember("The spare key is under the blue flowerpot.")
         secret = memory.remember(f"The vault code is {SECRET}.")
-        memory.close()  # a snapshot of the index, the secret's keys in it
+        memory.store.save()  # a snapshot of the index, the secret's keys in it
         memory.forget(secret.id or "")
         assert [e.id for e in memory.episodes()] == [kept.id]
     assert SECRET.encode() not in every_byte(tmp_path)

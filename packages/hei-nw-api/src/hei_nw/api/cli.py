@@ -38,6 +38,8 @@ EXIT_CODES = (
     "3 not written (already stored, or refused by the write gate), 130 interrupted"
 )
 DONT_KNOW = "I don't know — nothing in memory about that"
+READING = ("ask", "list", "history")
+"""Commands that write nothing: they open the memory read-only, taking no lock."""
 
 
 class ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
@@ -143,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(store, args)
-        with Memory.open(store) as memory:
+        # Commands that only read take no writer lock: they work beside a running server.
+        with Memory.open(store, read_only=args.command in READING) as memory:
             return run(memory, args)
     except UnknownEpisodeError as exc:
         print(f"hei-nw: no episode {exc.args[0]!r} in {store}", file=sys.stderr)

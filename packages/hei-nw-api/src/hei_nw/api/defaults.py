@@ -59,6 +59,8 @@ class MemorySettings:
     """``tau`` for ``gate="salience"``: an unsurprising (z = 0), fully novel note scores 1.0."""
     capacity: int | None = None
     """Most episodes kept; beyond it the lowest decayed salience goes (never a pinned one)."""
+    lock_timeout_s: float = 5.0
+    """How long opening a memory for writing waits for another process's writer lock."""
     half_life: float = 1_000.0
     """Writes after which an episode's salience counts half when choosing what to evict."""
 

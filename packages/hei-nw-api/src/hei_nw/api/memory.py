@@ -31,7 +31,7 @@ from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
 from hei_nw.api.expiry import TTLError, expires_at, expiry_of
 from hei_nw.api.gating import Gatekeeper
 from hei_nw.api.history import Lineage, read_current
-from hei_nw.api.locks import ReadWriteLock
+from hei_nw.api.locks import FolderLock, ReadWriteLock
 from hei_nw.memory import (
     Episode,
     EpisodeStore,
@@ -74,10 +74,19 @@ class Memory:
     """A folder of episodes and the model that answers from them."""
 
     def __init__(
-        self, folder: Path, store: EpisodeStore, settings: MemorySettings, engine: Engine | None
+        self,
+        folder: Path,
+        store: EpisodeStore,
+        settings: MemorySettings,
+        engine: Engine | None,
+        writer: FolderLock | None = None,
     ) -> None:
         self.folder = folder
         self.settings = settings
+        self.read_only = writer is None
+        """Opened without the folder's writer lock: reads only (list, history, ask)."""
+        self._writer = writer
+        self._closed = False
         self._store = store
         self._engine = engine
         self._lock = ReadWriteLock()
@@ -96,10 +105,16 @@ class Memory:
         *,
         settings: MemorySettings = DEFAULTS,
         engine: Engine | None = None,
+        read_only: bool = False,
     ) -> Memory:
         """Open the memory in ``folder`` (created if new). ``model`` and ``reader`` override
         the defaults (SmolLM2 and its shipped reader); ``engine`` shares an already
-        loaded model and reader (a server's tenants)."""
+        loaded model and reader (a server's tenants).
+
+        One process at a time may write a folder: opening takes its writer lock (waiting
+        up to ``settings.lock_timeout_s``) until :meth:`close`. ``read_only=True`` takes
+        no lock and writes nothing, not even on close: the episodes as they were when
+        opened (a folder that holds no memory yet reads as empty and is not created)."""
         settings = replace(
             settings, model=model or settings.model, reader=reader or settings.reader
         )
@@ -107,15 +122,26 @@ class Memory:
         if root.exists() and not root.is_dir():
             raise MemoryUsageError(f"{root} is a file, not a memory folder")
         embedder = HashingEmbedder(settings.embedder_dim)
+        writer = None if read_only else FolderLock(root, settings.lock_timeout_s)
         try:
+            if writer is not None:
+                writer.acquire()
             cipher = cipher_from_env()  # encryption at rest when a key is set
             if (root / STORE / "store.json").exists():
                 store = EpisodeStore.load(root / STORE, embedder, cipher=cipher)
+            elif read_only:
+                store = EpisodeStore(embedder, keys=settings.keys, cipher=cipher)
             else:
                 store = EpisodeStore(embedder, root / STORE, keys=settings.keys, cipher=cipher)
-        except (StoreError, EncryptionKeyError) as exc:
-            raise MemoryUsageError(str(exc)) from None
-        return cls(root, store, settings, engine)
+        except (StoreError, EncryptionKeyError, OSError) as exc:
+            if writer is not None:
+                writer.release()
+            raise MemoryUsageError(str(exc).splitlines()[0]) from None
+        except BaseException:
+            if writer is not None:
+                writer.release()
+            raise
+        return cls(root, store, settings, engine, writer)
 
     def __enter__(self) -> Memory:
         return self
@@ -133,16 +159,30 @@ class Memory:
             raise MemoryUsageError(str(exc)) from None
         if cipher is None:
             raise MemoryUsageError(f"set {KEY_ENV} to the key to seal with")
+        self._check_writable()
         with self._lock.writing():
             self._store.reseal(cipher)
             return len(self._store)
 
     def close(self) -> None:
-        """Erase expired episodes, and snapshot the index so the next open is quick (the
-        log is durable already)."""
+        """Erase expired episodes, snapshot the index so the next open is quick (the log
+        is durable already) and let another process write the folder. Read-only: nothing."""
+        if self._closed or self._writer is None:
+            self._closed = True
+            return
         with self._lock.writing():
-            if not self._purge_expired():
-                self._store.save()  # (a purge's compaction saved it already)
+            try:
+                if not self._purge_expired():
+                    self._store.save()  # (a purge's compaction saved it already)
+            finally:
+                self._closed = True
+                self._writer.release()
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise MemoryUsageError(f"{self.folder} is open read-only: nothing can be written")
+        if self._closed:
+            raise MemoryUsageError(f"the memory in {self.folder} is closed")
 
     @property
     def engine(self) -> Engine:
@@ -177,6 +217,7 @@ class Memory:
         makes it the current version of that note: the old one is kept for
         :meth:`history` but no longer read.
         """
+        self._check_writable()
         if isinstance(reward, bool) or not isinstance(reward, int | float) or not isfinite(reward):
             raise MemoryUsageError(f"reward must be a finite number, got {reward!r}")
         try:
@@ -221,6 +262,7 @@ class Memory:
     def forget(self, episode_id: str) -> None:
         """Delete an episode for good: its text leaves every file of the store (the log
         is compacted and the index rebuilt), and expired episodes go with it."""
+        self._check_writable()
         with self._lock.writing():
             try:
                 self._store.delete(episode_id)
