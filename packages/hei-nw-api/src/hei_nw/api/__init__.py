@@ -4,9 +4,10 @@ defaults, redaction, and the ``hei-nw`` command."""
 from typing import TYPE_CHECKING, Any
 
 from hei_nw.api.answers import Answer, UsedEpisode, answer_together
-from hei_nw.api.checks import MemoryUsageError
+from hei_nw.api.checks import MemoryUsageError, UnknownEpisodeError
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
-from hei_nw.api.memory import Memory, UnknownEpisodeError, Written
+from hei_nw.api.gating import Written
+from hei_nw.api.memory import Memory
 from hei_nw.api.redact import Redaction, redact
 from hei_nw.memory import Episode
 

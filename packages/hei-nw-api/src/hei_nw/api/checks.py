@@ -4,13 +4,31 @@ before anything is stored or asked; a refusal is one line for users."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
+from math import isfinite
 from typing import Any
 
+from hei_nw.api.expiry import TTLError, expires_at
 from hei_nw.api.redact import redact
 
 
 class MemoryUsageError(ValueError):
     """An episode or question that cannot be used; the message is one line for users."""
+
+
+class UnknownEpisodeError(LookupError):
+    """No live episode has this id (never written, or forgotten)."""
+
+
+def check_write(reward: float, ttl: str | float | timedelta | None) -> str | None:
+    """A write's reward checked (finite: NaN must never reach the log) and its time to
+    live turned into an expiry time (None: it never expires)."""
+    if isinstance(reward, bool) or not isinstance(reward, int | float) or not isfinite(reward):
+        raise MemoryUsageError(f"reward must be a finite number, got {reward!r}")
+    try:
+        return None if ttl is None else expires_at(ttl)
+    except TTLError as exc:
+        raise MemoryUsageError(str(exc)) from None
 
 
 def clean_episode(

@@ -26,11 +26,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hei_nw.api.answers import Answer
-from hei_nw.api.checks import MemoryUsageError
+from hei_nw.api.checks import MemoryUsageError, UnknownEpisodeError
 from hei_nw.api.defaults import DEFAULTS
-from hei_nw.api.memory import Memory, UnknownEpisodeError, Written
-from hei_nw.memory import Episode
+from hei_nw.api.memory import Memory
+from hei_nw.api.printing import answer_record, as_dict, report_written, short, summary_line
 
 EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_NOT_WRITTEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = (
@@ -222,27 +221,6 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def report_written(written: Written, as_json: bool) -> None:
-    """What ``remember`` did, in words or as one JSON object."""
-    if as_json:
-        record = {
-            "id": written.id,
-            "written": written.written,
-            "existing_id": written.existing_id,
-            "reason": written.reason,
-            "redactions": written.redactions,
-        }
-        print(json.dumps(record))
-        return
-    removed = ", ".join(f"{n} {kind}" for kind, n in written.redactions.items())
-    if written.written:
-        print(f"remembered {written.id}" + (f" (redacted: {removed})" if removed else ""))
-    elif written.existing_id is not None:
-        print(f"already stored as {written.existing_id}: nothing written (a restatement of it)")
-    else:
-        print(f"not written: {written.reason}")
-
-
 def _stdin_questions() -> list[str]:
     questions = [line.strip() for line in sys.stdin if line.strip()]
     if not questions:
@@ -264,38 +242,9 @@ def ask(memory: Memory, question: str, k: int | None, as_json: bool) -> None:
     for old in answer.superseded:
         print(f"  ({old} was superseded: read its current version)")
     for episode in answer.episodes:
-        print(f"  from {episode.id} (score {episode.score:.2f}): {_short(episode.text)}")
-
-
-def answer_record(question: str, answer: Answer) -> dict[str, object]:
-    used = [{"id": e.id, "score": e.score, "text": e.text} for e in answer.episodes]
-    return {
-        "question": question,
-        "answer": answer.text if answer.known else None,
-        "known": answer.known,
-        "reason": answer.reason,
-        "episodes": used,
-        "superseded": list(answer.superseded),
-        "memory_used": answer.memory_used,
-        "latency_s": answer.latency_s,
-    }
+        print(f"  from {episode.id} (score {episode.score:.2f}): {short(episode.text)}")
 
 
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
-
-
-def _short(text: str, width: int = 70) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def as_dict(episode: Episode) -> dict[str, object]:
-    return {"id": episode.id, "text": episode.text, "trace": episode.trace, "meta": episode.meta}
-
-
-def summary_line(episode: Episode) -> str:
-    pinned = "pinned " if episode.meta.get("pin") else ""
-    when = str(episode.meta.get("written_at", ""))[:16]
-    return f"{episode.id}  {when}  {pinned}{_short(episode.text)}"

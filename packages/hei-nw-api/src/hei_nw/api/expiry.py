@@ -7,9 +7,11 @@ forget). A time to live is written as a number and a unit: ``90s``, ``30m``, ``1
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from hei_nw.memory import Episode
 
 UNITS = {"s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800}
 _TTL = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*")
@@ -49,3 +51,21 @@ def expiry_of(meta: Mapping[str, Any]) -> datetime | None:
     """An episode's expiry time from its provenance, or None if it never expires."""
     value = meta.get("expires_at")
     return None if value is None else datetime.fromisoformat(str(value))
+
+
+class Expiries:
+    """When each expiring live episode of a memory expires."""
+
+    def __init__(self, episodes: Iterable[Episode] = ()) -> None:
+        self._when = {e.id: t for e in episodes if (t := expiry_of(e.meta)) is not None}
+
+    def add(self, episode_id: str, expires: str) -> None:
+        self._when[episode_id] = datetime.fromisoformat(expires)
+
+    def discard(self, episode_id: str) -> None:
+        self._when.pop(episode_id, None)
+
+    def due(self, now: datetime | None = None) -> set[str]:
+        """The episodes expired by ``now`` (default: this moment)."""
+        moment = now or datetime.now(UTC)
+        return {episode_id for episode_id, when in self._when.items() if when <= moment}

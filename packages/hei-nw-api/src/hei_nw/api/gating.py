@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import deque
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hei_nw.memory import (
@@ -41,6 +42,22 @@ STREAM_CHARS = 2_000
 
 SAME_WORDS = 0.9
 """Word-sequence match (difflib ratio) that makes two similar texts a restatement."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :meth:`Memory.remember` did: the new id, or why nothing was written; the
+    gate's verdict (signals, score, threshold) and any episode evicted to make room.
+    A restatement of a stored episode is not written again: ``existing_id`` names the
+    episode that already holds it (so a retried write creates no duplicate)."""
+
+    id: str | None
+    written: bool
+    reason: str
+    redactions: dict[str, int] = field(default_factory=dict)
+    gate: dict[str, object] = field(default_factory=dict)
+    evicted: tuple[str, ...] = ()
+    existing_id: str | None = None
 
 
 def normalise(text: str) -> str:

@@ -6,68 +6,44 @@
         print(answer.text, [e.id for e in answer.episodes])
 
 A memory is a folder holding an episodic store (``store/``: a durable log, so an
-acknowledged write survives a killed process). Asking recalls the best-matching
-episodes, packs them as memory tokens and lets the frozen model answer through
-the memory reader - the harness's B1 read path, with the same prompt, reader
-and store, so the API answers as the harness measures. The model loads on the
-first ask, not on open: remembering, listing and forgetting need none.
-Thread-safe within one process: writes one at a time, recalls concurrently.
+acknowledged write survives a killed process). Asking recalls the best-matching current
+episodes, packs them as memory tokens and lets the frozen model answer through the
+memory reader - the harness's B1 read path and prompt. The model loads on the first ask
+that recalls something: remembering, listing and forgetting need none. One process
+writes a folder at a time; within it, writes go one at a time and recalls concurrently.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from math import isfinite
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hei_nw.api.answers import Answer, answer_together
-from hei_nw.api.checks import MemoryUsageError, check_question, clean_episode
+from hei_nw.api.checks import (
+    MemoryUsageError,
+    UnknownEpisodeError,
+    check_question,
+    check_write,
+    clean_episode,
+)
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
-from hei_nw.api.expiry import TTLError, expires_at, expiry_of
-from hei_nw.api.gating import Gatekeeper
+from hei_nw.api.expiry import Expiries
+from hei_nw.api.folder import open_folder
+from hei_nw.api.gating import Gatekeeper, Written
 from hei_nw.api.history import Lineage, read_current
 from hei_nw.api.locks import FolderLock, ReadWriteLock
-from hei_nw.memory import (
-    Episode,
-    EpisodeStore,
-    HashingEmbedder,
-    Hit,
-    StoreError,
-    prefer_recent,
-    render_text,
-)
+from hei_nw.memory import Episode, EpisodeStore, Hit, StoreError, prefer_recent, render_text
 
 if TYPE_CHECKING:  # the model stack loads on the first ask, not on import
     from hei_nw.api.engine import Engine
 
-STORE = "store"
 RECENCY_CANDIDATES = 8
 """Hits recall fetches to look for a newer near-tie of the best (the measured setting)."""
-
-
-class UnknownEpisodeError(LookupError):
-    """No live episode has this id (never written, or forgotten)."""
-
-
-@dataclass(frozen=True)
-class Written:
-    """What :meth:`Memory.remember` did: the new id, or why nothing was written; the
-    gate's verdict (signals, score, threshold) and any episode evicted to make room.
-    A restatement of a stored episode is not written again: ``existing_id`` names the
-    episode that already holds it (so a retried write creates no duplicate)."""
-
-    id: str | None
-    written: bool
-    reason: str
-    redactions: dict[str, int] = field(default_factory=dict)
-    gate: dict[str, object] = field(default_factory=dict)
-    evicted: tuple[str, ...] = ()
-    existing_id: str | None = None
 
 
 class Memory:
@@ -92,7 +68,7 @@ class Memory:
         self._lock = ReadWriteLock()
         self._loading = threading.Lock()
         self._gate = Gatekeeper(self)
-        self._expiry = {e.id: t for e in store.episodes() if (t := expiry_of(e.meta)) is not None}
+        self._expiry = Expiries(store.episodes())
         self._lineage = Lineage(store.episodes())
 
     # -- opening ----------------------------------------------------------------
@@ -119,28 +95,7 @@ class Memory:
             settings, model=model or settings.model, reader=reader or settings.reader
         )
         root = Path(folder).expanduser()
-        if root.exists() and not root.is_dir():
-            raise MemoryUsageError(f"{root} is a file, not a memory folder")
-        embedder = HashingEmbedder(settings.embedder_dim)
-        writer = None if read_only else FolderLock(root, settings.lock_timeout_s)
-        try:
-            if writer is not None:
-                writer.acquire()
-            cipher = cipher_from_env()  # encryption at rest when a key is set
-            if (root / STORE / "store.json").exists():
-                store = EpisodeStore.load(root / STORE, embedder, cipher=cipher)
-            elif read_only:
-                store = EpisodeStore(embedder, keys=settings.keys, cipher=cipher)
-            else:
-                store = EpisodeStore(embedder, root / STORE, keys=settings.keys, cipher=cipher)
-        except (StoreError, EncryptionKeyError, OSError) as exc:
-            if writer is not None:
-                writer.release()
-            raise MemoryUsageError(str(exc).splitlines()[0]) from None
-        except BaseException:
-            if writer is not None:
-                writer.release()
-            raise
+        store, writer = open_folder(root, settings, read_only)
         return cls(root, store, settings, engine, writer)
 
     def __enter__(self) -> Memory:
@@ -218,12 +173,7 @@ class Memory:
         :meth:`history` but no longer read.
         """
         self._check_writable()
-        if isinstance(reward, bool) or not isinstance(reward, int | float) or not isfinite(reward):
-            raise MemoryUsageError(f"reward must be a finite number, got {reward!r}")
-        try:
-            expiry = None if ttl is None else expires_at(ttl)
-        except TTLError as exc:
-            raise MemoryUsageError(str(exc)) from None
+        expiry = check_write(reward, ttl)
         redacting = self.settings.redact if redact_private is None else redact_private
         text, trace, removed = clean_episode(episode, redacting, self.settings.max_text_chars)
         key_text = text if text is not None else render_text(trace or {})
@@ -252,7 +202,7 @@ class Memory:
             episode_id = self._store.write(trace, text, meta)
             self._lineage.add(episode_id, meta)
             if expiry is not None:
-                self._expiry[episode_id] = datetime.fromisoformat(expiry)
+                self._expiry.add(episode_id, expiry)
             evicted = self._gate.evict(self._store)
             if evicted:
                 self._store.compact()  # an evicted episode leaves every file
@@ -268,24 +218,21 @@ class Memory:
                 self._store.delete(episode_id)
             except StoreError:
                 raise UnknownEpisodeError(episode_id) from None
-            self._expiry.pop(episode_id, None)
+            self._expiry.discard(episode_id)
             if not self._purge_expired():
                 self._store.compact()
             self._lineage.rebuild(self._store.episodes())  # the note it replaced is current
 
     def _purge_expired(self) -> bool:
         """Delete the expired episodes and compact (under the write lock); whether any were."""
-        expired = self._expired(datetime.now(UTC))
+        expired = self._expiry.due()
         for episode_id in expired:
             self._store.delete(episode_id)
-            del self._expiry[episode_id]
+            self._expiry.discard(episode_id)
         if expired:
             self._store.compact()
             self._lineage.rebuild(self._store.episodes())
         return bool(expired)
-
-    def _expired(self, now: datetime) -> set[str]:
-        return {episode_id for episode_id, when in self._expiry.items() if when <= now}
 
     # -- reading ----------------------------------------------------------------
     def episodes(self) -> list[Episode]:
@@ -326,7 +273,7 @@ class Memory:
         k = k or self.settings.recall_k
         settings = self.settings
         with self._lock.reading():
-            expired = self._expired(datetime.now(UTC))
+            expired = self._expiry.due()
             hits = self._store.recall(question, max(k, RECENCY_CANDIDATES) + len(expired))
             live = [h for h in hits if h.id not in expired]
             recent_first = prefer_recent(

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.hopfield import rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import Keyer, keyer_from_config, make_keyer
+from hei_nw.memory.records import Episode, Hit, episode_id
 from hei_nw.memory.store_files import (
     FORMAT,
     INDEX,
@@ -52,34 +52,7 @@ from hei_nw.memory.store_files import (
 )
 from hei_nw.memory.trace import SLOTS, render_text, validate_trace
 
-__all__ = ["Episode", "EpisodeStore", "Hit", "StoreError"]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One recalled episode, ranked (0 = best). A text episode's ``trace`` is empty."""
-
-    id: str
-    trace: dict[str, Any]
-    text: str
-    score: float
-    rank: int
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-def episode_id(row: int) -> str:
-    """The id a store gives its ``row``-th write (ids are never reused after a delete)."""
-    return f"ep-{row:08d}"
-
-
-@dataclass(frozen=True)
-class Episode:
-    """One stored episode: a trace (slots) or a text (``trace`` empty), and its provenance."""
-
-    id: str
-    trace: dict[str, Any]
-    text: str
-    meta: dict[str, Any]
+__all__ = ["Episode", "EpisodeStore", "Hit", "StoreError", "episode_id"]
 
 
 class EpisodeStore:
@@ -250,9 +223,9 @@ class EpisodeStore:
             store._register(ids[:covered], episodes[:covered], metas[:covered])
         if fresh is not None:
             store._add(ids[covered:], episodes[covered:], fresh, metas[covered:])
-        for episode_id in deletes:
-            if episode_id in store._rows:
-                store.index.remove(store._rows.pop(episode_id))
+        for deleted in deletes:
+            if deleted in store._rows:
+                store.index.remove(store._rows.pop(deleted))
         store._issued = issued
         return store
 
@@ -316,9 +289,9 @@ class EpisodeStore:
         metas: list[dict[str, Any]],
     ) -> None:
         self._issued = max(self._issued, len(self._ids) + len(ids))
-        for episode_id, episode, meta in zip(ids, episodes, metas, strict=True):
-            self._rows[episode_id] = len(self._ids)
-            self._ids.append(episode_id)
+        for new_id, episode, meta in zip(ids, episodes, metas, strict=True):
+            self._rows[new_id] = len(self._ids)
+            self._ids.append(new_id)
             self._episodes.append(episode)
             self._meta.append(meta)
 

@@ -1,0 +1,48 @@
+"""A memory's folder: its episode store (``store/``) and, for a writer, its lock.
+
+Opening for writing takes the folder's writer lock first (:class:`FolderLock`), so the
+store is read only once no other process can change it; a read-only opening takes
+none and creates nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hei_nw.api.checks import MemoryUsageError
+from hei_nw.api.defaults import MemorySettings
+from hei_nw.api.encryption import EncryptionKeyError, cipher_from_env
+from hei_nw.api.locks import FolderLock
+from hei_nw.memory import EpisodeStore, HashingEmbedder, StoreError
+
+STORE = "store"
+
+
+def open_folder(
+    root: Path, settings: MemorySettings, read_only: bool
+) -> tuple[EpisodeStore, FolderLock | None]:
+    """The store in ``root`` (a new empty one if there is none) and the writer lock held
+    for it (None when read-only). Errors are one line (:class:`MemoryUsageError`)."""
+    if root.exists() and not root.is_dir():
+        raise MemoryUsageError(f"{root} is a file, not a memory folder")
+    embedder = HashingEmbedder(settings.embedder_dim)
+    writer = None if read_only else FolderLock(root, settings.lock_timeout_s)
+    try:
+        if writer is not None:
+            writer.acquire()
+        cipher = cipher_from_env()  # encryption at rest when a key is set
+        if (root / STORE / "store.json").exists():
+            store = EpisodeStore.load(root / STORE, embedder, cipher=cipher)
+        elif read_only:
+            store = EpisodeStore(embedder, keys=settings.keys, cipher=cipher)
+        else:
+            store = EpisodeStore(embedder, root / STORE, keys=settings.keys, cipher=cipher)
+    except (StoreError, EncryptionKeyError, OSError) as exc:
+        if writer is not None:
+            writer.release()
+        raise MemoryUsageError(str(exc).splitlines()[0]) from None
+    except BaseException:
+        if writer is not None:
+            writer.release()
+        raise
+    return store, writer
