@@ -20,9 +20,12 @@ class MemorySettings:
     reader: str = "default"
     """``"default"``: the shipped reader for the default model; or a saved reader's folder."""
     recall_k: int = 1
-    """Episodes packed per question. End to end through the store at n = 500, packing the
-    top recall alone scored 0.962 EM against 0.832 for the top four
-    (reports/m2-memory/store-10k-recall-1 vs -4): today's reader is misled by runners-up."""
+    """Episodes packed per question. Dev split, scenario A end to end through a store of
+    10,200 episodes, held-out question forms, the shipped reader, n = 200
+    (scripts/run_defaults_dev.sh; reports/defaults-dev/store-10k-recall-{1,2,4}): strict
+    EM 0.740 [0.675, 0.796] with the top recall alone, 0.700 with two, 0.640 with four
+    (k = 4 - k = 1: -0.100 [-0.145, -0.060], paired): the reader is misled by runners-up.
+    (The earlier choice, on the test split before its use was logged, agreed.)"""
     recency_window: float = 0.03
     """Recall near-ties within this score of the best, about the same thing (below), are
     read newest first: when a fact changes, the update wins. On the dev split (scenario B,
@@ -33,10 +36,11 @@ class MemorySettings:
     recency_similarity: float = 0.5
     """How alike (key cosine) a near-tie must be to the best hit to count as the same thing."""
     embedder_dim: int = 2048
-    """Hashed word + trigram keys, 2048-d: P@1 1.000 at 10k episodes where MiniLM gave 0.727
-    (reports/bench/memory.json)."""
+    """Hashed word + trigram keys, 2048-d, chosen on the train vocabulary (10k episodes):
+    P@1 0.993 where MiniLM gave 0.657 (reports/bench/memory.json,
+    ``selection_train_split_10k``; the test-vocabulary sizes there are reported only)."""
     keys: str = "dense"
-    """Dense keys beat DG keys at every store size measured (reports/bench/memory.json)."""
+    """Dense keys, chosen beside them: 0.993 against 0.720 for DG keys (hashing)."""
     max_mem_tokens: int = 384
     """The shipped reader's memory budget: four packed traces, or one long note."""
     max_new_tokens: int = 32
