@@ -74,7 +74,7 @@ def test_two_tenants_write_ask_read_forget_in_isolation(server: Running) -> None
     )
     assert repeated.status_code == 200 and repeated.json()["written"] is False
     assert repeated.json()["existing_id"] == episode_id
-    assert "near-duplicate" in repeated.json()["reason"]
+    assert f"near-duplicate of {episode_id} " in repeated.json()["reason"]
     assert alpha.delete(f"/v1/episodes/{episode_id}").json() == {"id": episode_id, "deleted": True}
     assert alpha.get(f"/v1/episodes/{episode_id}").status_code == 404
 

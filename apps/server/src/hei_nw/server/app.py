@@ -168,13 +168,11 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
         if not written.written or written.id is None:
             srv.metrics.refused(written.reason.split(" of ")[0].split(" (")[0])
             response.status_code = 200
-            existing = written.existing_id
-            return {
-                "id": None,
-                "written": False,
-                "existing_id": None if existing is None else _public(who, existing),
-                "reason": written.reason,
-            }
+            existing = None if written.existing_id is None else _public(who, written.existing_id)
+            reason = written.reason
+            if existing is not None and written.existing_id is not None:
+                reason = reason.replace(written.existing_id, existing)  # ids leave in public form
+            return {"id": None, "written": False, "existing_id": existing, "reason": reason}
         return {
             "id": _public(who, written.id),
             "written": True,
