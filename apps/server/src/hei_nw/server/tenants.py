@@ -35,15 +35,21 @@ def tenant_tag(tenant: str) -> str:
 class Tenants:
     """Key digests -> tenant names."""
 
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        """``(where, key, tenant)`` entries; ``where`` names an entry in errors
+        (``FILE:LINE``, or the environment variable's entry)."""
         self._by_digest: dict[str, str] = {}
-        for key, tenant in pairs:
+        for where, key, tenant in entries:
             if len(key) < 8:
-                raise KeyFileError("an API key must be at least 8 characters long")
+                raise KeyFileError(f"{where}: an API key must be at least 8 characters long")
             if not _TENANT.match(tenant):
                 raise KeyFileError(
-                    f"tenant {tenant!r} must be 1-64 letters, digits, '-' or '_' (a folder name)"
+                    f"{where}: tenant {tenant!r} must be 1-64 letters, digits, '-' or '_' "
+                    "(a folder name)"
                 )
+            known = self._by_digest.get(digest(key))
+            if known is not None:  # one key for two tenants: whose memory would it open?
+                raise KeyFileError(f"{where}: this key was already given (to {known!r})")
             self._by_digest[digest(key)] = tenant
         if not self._by_digest:
             raise KeyFileError(f"no API keys: pass --keys FILE or set {ENV}")
@@ -54,26 +60,29 @@ class Tenants:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise KeyFileError(f"cannot read the keys file {path}: {exc.strerror}") from None
-        pairs = []
+        except UnicodeDecodeError:
+            raise KeyFileError(f"the keys file {path} is not UTF-8 text") from None
+        entries = []
         for number, line in enumerate(lines, start=1):
             words = line.split("#", 1)[0].split()
             if not words:
                 continue
             if len(words) != 2:
                 raise KeyFileError(f"{path}:{number}: expected 'KEY TENANT'")
-            pairs.append((words[0], words[1]))
-        return cls(pairs)
+            entries.append((f"{path}:{number}", words[0], words[1]))
+        return cls(entries)
 
     @classmethod
     def from_env(cls, value: str | None = None) -> Tenants:
         text = os.environ.get(ENV, "") if value is None else value
-        pairs = []
-        for item in filter(None, (part.strip() for part in text.split(","))):
+        entries = []
+        items = filter(None, (part.strip() for part in text.split(",")))
+        for number, item in enumerate(items, start=1):
             key, sep, tenant = item.rpartition(":")
             if not sep:
                 raise KeyFileError(f"{ENV}: expected KEY:TENANT, got {item!r}")
-            pairs.append((key, tenant))
-        return cls(pairs)
+            entries.append((f"{ENV} entry {number}", key, tenant))
+        return cls(entries)
 
     def tenant_for(self, key: str) -> str | None:
         """The tenant of ``key``, or None; compares digests in constant time."""
