@@ -76,7 +76,7 @@ def test_b1_runs_and_writes_reports(
         md = (tmp_path / "A_B1_report.md").read_text()
         assert "Memory vs floor vs reference" in md and "By family" in md
         out = capsys.readouterr().out
-        assert "B1 memory-only - B0 no-context (floor) EM" in out
+        assert "B1 memory-only - B0 no-context (floor) strict EM" in out
         raw = json.loads((tmp_path / "A_B1_metrics.json").read_text())
         assert "items" not in raw
         lines = {"main": n, "episode_in_prompt": n, "no_memory_floor": n, "rules": n}
