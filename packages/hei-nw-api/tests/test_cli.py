@@ -52,6 +52,13 @@ def test_bad_input_is_one_line_and_exit_2(
     err = capsys.readouterr().err.strip()
     assert err.startswith("hei-nw: error:") and "\n" not in err
     assert main(["--store", str(tmp_path / "m"), "remember", "  "]) == 2
+    capsys.readouterr()
+    assert main(["remember", "a note", "--store", str(tmp_path / "file" / "under")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err
+        == f"hei-nw: error: cannot use {tmp_path / 'file' / 'under'} as a memory folder: Not a directory"
+    )
 
 
 def test_default_store_follows_the_environment(

@@ -37,10 +37,15 @@ def open_folder(
             store = EpisodeStore(embedder, keys=settings.keys, cipher=cipher)
         else:
             store = EpisodeStore(embedder, root / STORE, keys=settings.keys, cipher=cipher)
-    except (StoreError, EncryptionKeyError, OSError) as exc:
+    except (StoreError, EncryptionKeyError) as exc:
         if writer is not None:
             writer.release()
         raise MemoryUsageError(str(exc).splitlines()[0]) from None
+    except OSError as exc:  # under a file, in /proc, on a read-only disk, no permission
+        if writer is not None:
+            writer.release()
+        reason = exc.strerror or type(exc).__name__
+        raise MemoryUsageError(f"cannot use {root} as a memory folder: {reason}") from None
     except BaseException:
         if writer is not None:
             writer.release()
