@@ -3,12 +3,15 @@ given again, and a process killed mid-compaction leaves a store that opens whole
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+
+import numpy as np
 
 from hei_nw.memory import EpisodeStore, HashingEmbedder
 
@@ -77,3 +80,21 @@ def test_a_killed_compaction_leaves_the_old_store_or_the_new_one(tmp_path: Path)
         assert [e.id for e in reopened.episodes()] == expected, attempt
         assert reopened.recall("note 151: locker 1057", k=1)[0].id == "ep-00000151"
         assert reopened.write(None, "after the crash") == "ep-00000300"
+
+
+def test_a_store_opened_with_another_embedder_recomputes_its_keys(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    clear, keyed = HashingEmbedder(256), HashingEmbedder(256, secret=b"a feature secret")
+    assert keyed.name != clear.name and keyed.name.startswith("hashing-256-keyed-")
+    store = EpisodeStore(clear, folder)
+    target = store.write(None, "The boat is at pier 9.")
+    for i in range(30):
+        store.write(None, f"Note {i}: locker {i * 7}.")
+    store.save()
+    for embedder in (keyed, keyed, clear):  # re-keyed, then as recorded, then back
+        reopened = EpisodeStore.load(folder, embedder)
+        assert reopened.recall("Where is the boat?", k=1)[0].id == target
+        reopened.save()
+        assert json.loads((folder / "store.json").read_text())["embedder"] == embedder.name
+    probe = keyed.encode(["The boat is at pier 9."])[0]
+    assert not np.allclose(probe, clear.encode(["The boat is at pier 9."])[0])

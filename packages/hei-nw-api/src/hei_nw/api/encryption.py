@@ -5,12 +5,17 @@ The key comes from the environment, never from a file beside the store:
 Fernet; print(Fernet.generate_key().decode())"``), and during a rotation
 ``HEI_NW_ENCRYPTION_OLD_KEYS`` (comma-separated) so entries sealed with an old key still
 open. ``hei-nw rotate-key`` then re-seals every entry under the current key
-(:meth:`hei_nw.memory.EpisodeStore.reseal`: a temporary file, synced, renamed). What is
-not sealed: the hashed keys the index searches (bags of hashed word features).
+(:meth:`hei_nw.memory.EpisodeStore.reseal`: a temporary file, synced, renamed).
+
+The keys the index searches are bags of hashed word features. With a key set, the
+hash is keyed by a secret derived from it (:func:`feature_secret`), so the stored
+keys reveal no words to a dictionary attack; a store opened under another key (or
+first encrypted) has its keys recomputed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -21,6 +26,15 @@ OLD_KEYS_ENV = "HEI_NW_ENCRYPTION_OLD_KEYS"
 
 class EncryptionKeyError(ValueError):
     """A key in the environment is not a Fernet key; one line for users."""
+
+
+def feature_secret() -> bytes | None:
+    """The secret that keys the word-feature hash, derived from the current key (None
+    without one). A separate derivation: the feature hash never sees the Fernet key."""
+    current = os.environ.get(KEY_ENV, "").strip()
+    if not current:
+        return None
+    return hashlib.sha256(b"hei-nw/feature-hash/" + current.encode()).digest()
 
 
 def cipher_from_env() -> MultiFernet | None:

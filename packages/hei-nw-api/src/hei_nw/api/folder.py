@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hei_nw.api.checks import MemoryUsageError
 from hei_nw.api.defaults import MemorySettings
-from hei_nw.api.encryption import EncryptionKeyError, cipher_from_env
+from hei_nw.api.encryption import EncryptionKeyError, cipher_from_env, feature_secret
 from hei_nw.api.locks import FolderLock
 from hei_nw.memory import EpisodeStore, HashingEmbedder, StoreError
 
@@ -25,7 +25,7 @@ def open_folder(
     for it (None when read-only). Errors are one line (:class:`MemoryUsageError`)."""
     if root.exists() and not root.is_dir():
         raise MemoryUsageError(f"{root} is a file, not a memory folder")
-    embedder = HashingEmbedder(settings.embedder_dim)
+    embedder = HashingEmbedder(settings.embedder_dim, secret=feature_secret())
     writer = None if read_only else FolderLock(root, settings.lock_timeout_s)
     try:
         if writer is not None:

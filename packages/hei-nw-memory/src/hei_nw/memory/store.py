@@ -92,6 +92,7 @@ class EpisodeStore:
         self._episodes: list[tuple[dict[str, Any], str]] = []  # row -> (trace, text)
         self._meta: list[dict[str, Any]] = []  # row -> provenance
         self._issued = 0  # ids given so far (the next is episode_id(_issued)); never reused
+        self._rekeyed = False  # loaded with another embedder than the folder records
         if self.path is not None:
             self._create_folder()
 
@@ -182,9 +183,17 @@ class EpisodeStore:
 
     # -- persistence ------------------------------------------------------------
     def save(self) -> None:
-        """Snapshot keys and index (atomic renames); the log is already durable."""
+        """Snapshot keys and index (atomic renames); the log is already durable. A store
+        re-keyed on load (another embedder) first drops the old snapshot, then records
+        its embedder, then writes the new snapshot: no crash pairs keys with the wrong one."""
         if self.path is None:
             raise StoreError("this store has no path; pass path= to persist it")
+        if self._rekeyed:
+            for name in (INDEX_META, KEYS, INDEX):
+                (self.path / name).unlink(missing_ok=True)
+            meta = {**read_meta(self.path), "embedder": self.embedder.name}
+            atomic(self.path / META, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
+            self._rekeyed = False
         vectors = self.index.vectors()
         atomic(self.path / KEYS, lambda p: np.save(p, vectors))
         atomic(self.path / INDEX, lambda p: self.index.write(str(p)))
@@ -205,7 +214,9 @@ class EpisodeStore:
         store.path = folder
         writes, deletes, issued = read_log(folder / LOG)
         writes = [open_entry(store.cipher, w, folder) for w in writes]
-        snapshot = read_snapshot(folder, len(writes), store.keyer.dim)
+        # Keys made by another embedder (another feature secret, say) are recomputed.
+        store._rekeyed = meta.get("embedder") != embedder.name
+        snapshot = None if store._rekeyed else read_snapshot(folder, len(writes), store.keyer.dim)
         covered = 0 if snapshot is None else len(snapshot)
         ids = [w["id"] for w in writes]
         episodes = [(w["trace"], w["text"]) for w in writes]
