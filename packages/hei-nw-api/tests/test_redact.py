@@ -52,6 +52,7 @@ NEAR_MISSES = [
     "The ISBN is 978 0 306 40615 7.",
     "Case 20261203 is closed.",
     "Locker code A7 55512345 opens the gym locker.",
+    "My library card number is 2100 4789 3321.",
 ]
 HITS = [
     ("Call me on +44 20 7946 0958.", 1),

@@ -22,14 +22,15 @@ _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{7,}\d(?!\w)")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _DOTTED = re.compile(r"\d+(?:\.\d+){2,}")  # versions 1.2.3, addresses 192.168.0.10
 _PHONE_WORDS = re.compile(
-    r"\b(?:call|phone|tel|telephone|mobile|cell|ring|text|sms|whatsapp|fax|number is|"
+    r"\b(?:call|phone|tel|telephone|mobile|cell|ring|text|sms|whatsapp|fax|"
+    r"(?:my|his|her|their|our|your) number is|"
     r"reach (?:me|him|her|them|us))\b\W*(?:\w+\W+){0,3}$",
     re.IGNORECASE,
 )
 _ID_WORDS = re.compile(
     r"\b(?:order|tracking|track|parcel|package|shipment|flight|ticket|booking|"
     r"confirmation|reference|ref|invoice|receipt|serial|sku|part|model|version|case|"
-    r"claim|policy|membership|member|customer|account|loyalty|pnr|isbn|id|no|nr|#)"
+    r"claim|policy|membership|member|customer|account|loyalty|card|pnr|isbn|id|no|nr|#)"
     r"\W*(?:\w+\W+){0,2}$",
     re.IGNORECASE,
 )
