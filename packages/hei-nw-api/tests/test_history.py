@@ -55,3 +55,24 @@ def test_cli_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["history", "ep-00000009", *store]) == 1
     assert main(["remember", "x", "--replaces", "ep-00000009", *store]) == 1
     assert "no episode 'ep-00000009'" in capsys.readouterr().err
+
+
+def test_detected_updates_are_opt_in(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from hei_nw.api import DEFAULTS
+
+    for detect, expected in ((None, "old"), (0.4, "new")):
+        settings = replace(DEFAULTS, update_similarity=detect)
+        with Memory.open(tmp_path / str(detect), settings=settings) as memory:
+            old = memory.remember("The team meeting is in room 101 on Mondays.")
+            memory.remember("Lunch with Ana is on Friday at noon.")
+            new = memory.remember("The team meeting moved to room 7.")
+            assert memory.remember("Piano lessons are now on Wednesdays.").written
+            ids = {"old": old.id, "new": new.id}
+            assert memory.recall("Which room is the team meeting in?", k=1)[0].id == ids[expected]
+            if detect is not None:
+                assert memory.get(new.id or "").meta["update"] == "detected"
+                assert [e.id for e in memory.history(old.id or "")] == [old.id, new.id]
+                piano = memory.episodes()[-1]
+                assert "supersedes" not in piano.meta  # update words, but nothing it updates

@@ -49,3 +49,11 @@ def cipher_from_env() -> MultiFernet | None:
         raise EncryptionKeyError(
             f"{KEY_ENV} / {OLD_KEYS_ENV} must hold Fernet keys (32 url-safe base64 bytes)"
         ) from None
+
+
+def cipher_to_seal_with() -> MultiFernet:
+    """The environment's cipher for re-sealing: a key must be set."""
+    cipher = cipher_from_env()
+    if cipher is None:
+        raise EncryptionKeyError(f"set {KEY_ENV} to the key to seal with")
+    return cipher

@@ -6,11 +6,32 @@ note's provenance (``meta["supersedes"]``), so they survive restarts and compact
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from hei_nw.memory import Episode, Hit
+
+UPDATE_WORDS = re.compile(
+    r"\b(?:moved|changed|now|new|no longer|instead|from now on|pushed|replac\w*|updated?|"
+    r"switched|was sold)\b",
+    re.IGNORECASE,
+)
+"""Words with which people write that something changed ("moved to", "now", "changed")."""
+
+
+def detected_update(text: str, nearest: tuple[float, str] | None, similarity: float) -> str | None:
+    """The stored episode ``text`` updates, if it reads as an update and its nearest
+    stored episode (``(score, id)``) is at least ``similarity`` alike; else None.
+
+    Key similarity alone cannot tell an update from another event of the same thing;
+    with the update words it links 11 of 12 hand-written updates with no wrong link,
+    but where many notes share one wording (scenario B) half its links go to another
+    subject's note (scripts/measure_update_detection.py): opt-in, not the default."""
+    if nearest is None or nearest[0] < similarity or not UPDATE_WORDS.search(text):
+        return None
+    return nearest[1]
 
 
 class Lineage:

@@ -31,11 +31,11 @@ from hei_nw.api.checks import (
     clean_episode,
 )
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
-from hei_nw.api.encryption import KEY_ENV, EncryptionKeyError, cipher_from_env
+from hei_nw.api.encryption import EncryptionKeyError, cipher_to_seal_with
 from hei_nw.api.expiry import Expiries
 from hei_nw.api.folder import open_folder
 from hei_nw.api.gating import Gatekeeper, Written
-from hei_nw.api.history import Lineage, read_current
+from hei_nw.api.history import Lineage, detected_update, read_current
 from hei_nw.api.locks import FolderLock, ReadWriteLock
 from hei_nw.memory import Episode, EpisodeStore, Hit, StoreError, prefer_recent, render_text
 
@@ -109,11 +109,9 @@ class Memory:
         ``HEI_NW_ENCRYPTION_OLD_KEYS`` opened them); encrypts a store kept in the clear.
         Returns how many episodes the log holds."""
         try:
-            cipher = cipher_from_env()
+            cipher = cipher_to_seal_with()
         except EncryptionKeyError as exc:
             raise MemoryUsageError(str(exc)) from None
-        if cipher is None:
-            raise MemoryUsageError(f"set {KEY_ENV} to the key to seal with")
         self._check_writable()
         with self._lock.writing():
             self._store.reseal(cipher)
@@ -166,11 +164,10 @@ class Memory:
 
         Private data is redacted first unless ``redact_private=False`` (the opt-out is
         recorded in the episode's provenance). A refusal is not an error: ``Written``
-        says why (a near-duplicate, the system's own output, low salience).
-        ``ttl`` (``"7d"``, seconds or a ``timedelta``) makes the episode expire: never
-        recalled after that, erased at the next compaction. ``replaces`` (a stored id)
-        makes it the current version of that note: the old one is kept for
-        :meth:`history` but no longer read.
+        says why (a near-duplicate, the system's own output, low salience). ``ttl``
+        (``"7d"``, seconds, a ``timedelta``) makes it expire: never recalled after, erased
+        at the next compaction. ``replaces`` (a stored id) makes it the current version
+        of that note: the old one stays in :meth:`history` but is no longer read.
         """
         self._check_writable()
         expiry = check_write(reward, ttl)
@@ -180,10 +177,12 @@ class Memory:
         redactions = removed or {}
         with self._lock.writing():
             self._purge_expired()  # an expired note is gone: writing it again is new
-            if replaces is not None:
-                if replaces not in self._store:
-                    raise UnknownEpisodeError(replaces)
-                replaces = self._lineage.current(replaces)  # replacing a line's newest
+            declared = replaces is not None
+            if replaces is not None and replaces not in self._store:
+                raise UnknownEpisodeError(replaces)
+            if not declared and (similarity := self.settings.update_similarity) is not None:
+                replaces = detected_update(key_text, self._store.nearest(key_text), similarity)
+            replaces = None if replaces is None else self._lineage.current(replaces)
             decision, existing = self._gate.decide(key_text, pin, reward)
             if not decision.write:
                 verdict = decision.as_dict()
@@ -198,6 +197,7 @@ class Memory:
                 "salience": decision.score,
                 **({"expires_at": expiry} if expiry is not None else {}),
                 **({"supersedes": replaces} if replaces is not None else {}),
+                **({"update": "declared" if declared else "detected"} if replaces else {}),
             }
             episode_id = self._store.write(trace, text, meta)
             self._lineage.add(episode_id, meta)
