@@ -115,3 +115,23 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(ids) == len(set(ids)) == 200
     with Memory.open(tmp_path) as again:
         assert sorted(e.id for e in again.episodes()) == sorted(ids)
+
+
+def test_a_question_longer_than_its_cap_is_one_line(tmp_path: Path) -> None:
+    with Memory.open(tmp_path) as memory:
+        memory.remember("The boat is at pier 9.")
+        with pytest.raises(MemoryUsageError, match="a question holds at most 1000 characters"):
+            memory.ask("Where is the boat? " * 60)  # 1,140 characters: refused before any model
+
+
+def test_a_writer_removes_what_a_killed_atomic_write_left(tmp_path: Path) -> None:
+    with Memory.open(tmp_path) as memory:
+        memory.remember("The boat is at pier 9.")
+    stray = tmp_path / "store" / ".episodes.jsonl.tmp.jsonl"  # a rotation killed mid-way
+    stray.write_text("half a rewrite")
+    with Memory.open(tmp_path, read_only=True) as reader:  # a reader never touches files
+        assert len(reader) == 1
+    assert stray.exists()
+    with Memory.open(tmp_path) as writer:
+        assert len(writer) == 1
+    assert not stray.exists()

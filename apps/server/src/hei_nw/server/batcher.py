@@ -39,7 +39,7 @@ class AskBatcher:
     def submit(self, memory: Memory, question: str, k: int | None) -> Future[Answer]:
         """Queue an ask. A bad one (blank, too long) is refused here, before it joins a
         batch: its error is its own request's, never the other tenants' in the batch."""
-        check_question(question, memory.settings.max_text_chars)
+        check_question(question, memory.settings.max_question_chars)
         future: Future[Answer] = Future()
         self._queue.put((memory, question, k, future))
         return future

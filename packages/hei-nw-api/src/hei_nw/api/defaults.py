@@ -57,6 +57,9 @@ class MemorySettings:
     """The harness's stop string: an answer ends at a blank line."""
     redact: bool = True
     """Remove e-mail addresses, phone numbers, card numbers and IBANs before writing."""
+    max_question_chars: int = 1_000
+    """Longest question accepted. A question is read whole by the model on every ask: one
+    of 20,000 characters held a server's shared generator for 51 s."""
     max_text_chars: int = 20_000
     """Longest episode text accepted (a long note; the reader reads 384 tokens of it)."""
     gate: str = "hygiene"

@@ -30,6 +30,7 @@ def open_folder(
     try:
         if writer is not None:
             writer.acquire()
+            _remove_stray_temporaries(root / STORE)
         cipher = cipher_from_env()  # encryption at rest when a key is set
         if (root / STORE / "store.json").exists():
             store = EpisodeStore.load(root / STORE, embedder, cipher=cipher)
@@ -51,3 +52,11 @@ def open_folder(
             writer.release()
         raise
     return store, writer
+
+
+def _remove_stray_temporaries(store: Path) -> None:
+    """Delete what a killed atomic write left (``.NAME.tmp.EXT``, never renamed into
+    place). Only the writer does this: it holds the lock, so no write is in flight."""
+    if store.is_dir():
+        for stray in store.glob(".*.tmp*"):
+            stray.unlink(missing_ok=True)

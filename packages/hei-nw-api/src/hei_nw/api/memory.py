@@ -269,7 +269,7 @@ class Memory:
     def recall_current(self, question: str, k: int | None = None) -> tuple[list[Hit], list[str]]:
         """:meth:`recall`, and the superseded episodes it found, read as their current
         versions. Near-ties about the same thing are read newest first."""
-        question = check_question(question, self.settings.max_text_chars)
+        question = check_question(question, self.settings.max_question_chars)
         k = k or self.settings.recall_k
         settings = self.settings
         with self._lock.reading():
