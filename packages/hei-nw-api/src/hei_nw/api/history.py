@@ -7,7 +7,7 @@ note's provenance (``meta["supersedes"]``), so they survive restarts and compact
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -75,17 +75,18 @@ class Lineage:
         return line
 
 
-def read_current(hits: list[Hit], lineage: Lineage, get: Any) -> tuple[list[Hit], list[str]]:
+def read_current(
+    hits: list[Hit], lineage: Lineage, get: Callable[[str], Episode]
+) -> tuple[list[Hit], list[str]]:
     """``hits`` with each superseded episode replaced by the current one of its line (at
-    its rank and score, once), and the ids that were replaced. ``get(id)`` returns an
-    :class:`Episode`."""
+    its rank and score, once), and the ids that were replaced (``get`` looks one up)."""
     kept: list[Hit] = []
     replaced: list[str] = []
     for hit in hits:
         current = lineage.current(hit.id)
         if current != hit.id:
             replaced.append(hit.id)
-            episode: Episode = get(current)
+            episode = get(current)
             hit = replace(
                 hit, id=current, trace=episode.trace, text=episode.text, meta=episode.meta
             )

@@ -68,8 +68,8 @@ class Memory:
         self._lock = ReadWriteLock()
         self._loading = threading.Lock()
         self._gate = Gatekeeper(self)
-        self._expiry = Expiries(store.episodes())
-        self._lineage = Lineage(store.episodes())
+        episodes = store.episodes()
+        self._expiry, self._lineage = Expiries(episodes), Lineage(episodes)
 
     # -- opening ----------------------------------------------------------------
     @classmethod
