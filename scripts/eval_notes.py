@@ -11,11 +11,13 @@ stale rate, for never-stored questions the "I don't know" rate; Wilson intervals
 Writes ``reports/notes-dev/notes.json`` and per-item ``notes_samples.jsonl``.
 
     uv run python scripts/eval_notes.py          # about 5 minutes on the 2-core CPU
+    uv run python scripts/eval_notes.py --answers span --span-reader DIR --out reports/notes-dev/span
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import tempfile
 from collections.abc import Sequence
@@ -84,17 +86,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--answers", choices=("generate", "span"), default=DEFAULTS.answers)
+    parser.add_argument("--span-reader", default=DEFAULTS.span_reader)
+    parser.add_argument("--span-threshold", type=float, default=DEFAULTS.span_threshold)
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     set_seed(args.seed)
     items = list(ITEMS)
-    engine = Engine.load(DEFAULTS)
+    settings = dataclasses.replace(
+        DEFAULTS,
+        answers=args.answers,
+        span_reader=args.span_reader,
+        span_threshold=args.span_threshold,
+    )
+    engine = Engine.load(settings)
     with tempfile.TemporaryDirectory() as tmp:
-        with Memory.open(Path(tmp) / "all", engine=engine) as memory:
+        with Memory.open(Path(tmp) / "all", settings=settings, engine=engine) as memory:
             refused = [n for n in stored_notes() if not memory.remember(n).written]
             together = memory_answers(memory, items, args.batch_size)
         oracle = []
         for number, item in enumerate(items):
-            with Memory.open(Path(tmp) / f"item-{number}", engine=engine) as own:
+            with Memory.open(Path(tmp) / f"item-{number}", settings=settings, engine=engine) as own:
                 for note in item.notes:
                     own.remember(note)
                 oracle += memory_answers(own, [item], 1)
@@ -129,19 +141,21 @@ def main() -> None:
     record = {
         "what": "everyday notes through Memory (dev set, hei_nw.datasets.notes)",
         "n_notes": len(stored_notes()), "n_questions": len(items), "refused_notes": refused,
-        "settings": {"memory": {k: str(v) for k, v in vars(DEFAULTS).items()},
+        "settings": {"memory": {k: str(v) for k, v in vars(settings).items()},
                      "batch_size": args.batch_size, "seed": args.seed},
         "by_family": table, "versions": versions(),
     }  # fmt: skip
-    write_json_atomic(OUT / "notes.json", record)
-    write_text_atomic(OUT / "notes_samples.jsonl", "".join(json.dumps(s) + "\n" for s in samples))
+    write_json_atomic(args.out / "notes.json", record)
+    write_text_atomic(
+        args.out / "notes_samples.jsonl", "".join(json.dumps(s) + "\n" for s in samples)
+    )
     for family, runs in table.items():
         cells = "  ".join(f"{run} {runs[run]['right']['mean']:.2f}" for run in RUNS)
         extra = ""
         if "stale" in runs["memory"]:
             extra = f"  (stale: memory {runs['memory']['stale']['mean']:.2f})"
         print(f"{family:<13} n={runs['memory']['right']['n']:<3} {cells}{extra}")
-    print(f"wrote {OUT / 'notes.json'}")
+    print(f"wrote {args.out / 'notes.json'}")
 
 
 if __name__ == "__main__":

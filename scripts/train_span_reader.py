@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/hei-nw/span-cache")
     parser.add_argument("--train", nargs="+", default=["scenarios", "shifts"])
     parser.add_argument("--dev", default="squad-dev")
+    parser.add_argument(
+        "--also", nargs="*", default=[], help="more caches to score the final reader on"
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--save", type=Path, default=None)
     parser.add_argument("--layers", type=int, default=2)
@@ -123,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - began
     predicted = predictions(reader, dev_rows, tokenizer.decode)
     at = {str(t): asdict(score(dev_rows, predicted, t)) for t in THRESHOLDS}
+    also = {}
+    for name in args.also:
+        rows, _ = load(args.cache, [name], config, None)
+        also[name] = asdict(score(rows, predictions(reader, rows, tokenizer.decode)))
     args.out.mkdir(parents=True, exist_ok=True)
     record = {
         "command": " ".join(sys.argv),
@@ -135,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "train_seconds": seconds,
         "log": log,
         "dev_by_threshold": at,
+        "also": also,
         "versions": versions(),
     }
     write_json_atomic(args.out / "train.json", record)
@@ -151,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{best['abstained_when_unanswerable']:.2f} (n={best['unanswerable']}), on answerable "
         f"{best['abstained_when_answerable']:.2f}; trained {seconds / 60:.1f} min"
     )
+    for name, got in also.items():
+        kinds = ", ".join(f"{k} {v:.2f}" for k, v in got["by_kind"].items())
+        print(f"{name}: F1 {got['f1']:.3f} n={got['answerable']}; {kinds}")
     return 0
 
 

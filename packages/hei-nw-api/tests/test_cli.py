@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hei_nw.api.answers import NOTHING_RECALLED
 from hei_nw.api.cli import DONT_KNOW, EXIT_NOT_WRITTEN, build_parser, default_store, main
 
 
@@ -104,7 +105,7 @@ def test_an_empty_store_says_it_does_not_know(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["ask", "Where is the spare key?", "--store", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.strip() == DONT_KNOW
+    assert capsys.readouterr().out.strip() == DONT_KNOW.format(reason=NOTHING_RECALLED)
     assert main(["ask", "Where is the spare key?", "--store", str(tmp_path), "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["answer"] is None and record["known"] is False

@@ -12,13 +12,12 @@ from hei_nw.models.reader_config import ReaderError
 from hei_nw.models.span_reader import SpanReader, SpanReaderConfig, best_span
 from hei_nw.models.span_reading import (
     MAX_EPISODE_TOKENS,
-    SpanInputs,
     answer_from_episodes,
     collate,
     match_features,
     read_states,
 )
-from hei_nw.models.testing import shared_tokenizer, tiny_model
+from hei_nw.models.testing import overfit_span_reader, shared_tokenizer, tiny_model
 
 BLOCKS = (1, 3)
 
@@ -47,30 +46,6 @@ def test_match_features_mark_question_tokens_and_words() -> None:
     assert features[words.index(" ?")].tolist() == [1, 0]  # same id, but not a word
 
 
-def fit(
-    reader: SpanReader,
-    items: list[SpanInputs],
-    spans: list[tuple[int, int] | None],
-    steps: int = 150,
-) -> None:
-    """Overfit the reader on a few rows: a real training signal, small enough for a test."""
-    batch = collate(items)
-    null = batch["memory"].shape[1]
-    target_s = torch.tensor([null if s is None else s[0] for s in spans])
-    target_e = torch.tensor([null if s is None else s[1] for s in spans])
-    optimizer = torch.optim.Adam(reader.parameters(), lr=3e-3)
-    reader.train()
-    for _ in range(steps):
-        start, end = reader(**batch)
-        loss = torch.nn.functional.cross_entropy(
-            start, target_s
-        ) + torch.nn.functional.cross_entropy(end, target_e)
-        optimizer.zero_grad()
-        loss.backward()  # type: ignore[no-untyped-call]
-        optimizer.step()
-    reader.eval()
-
-
 def test_a_trained_reader_answers_verbatim_and_says_not_in_memory(tmp_path: Path) -> None:
     tokenizer, model = shared_tokenizer(), tiny_model()
     torch.manual_seed(0)
@@ -87,7 +62,7 @@ def test_a_trained_reader_answers_verbatim_and_says_not_in_memory(tmp_path: Path
     first = next(n for n in range(len(note)) if len("".join(pieces[: n + 1])) > code)
     last = next(n for n in range(len(note)) if "".join(pieces[: n + 1]).endswith("/b"))
     items = [read_states(model, tokenizer, ask, ids, BLOCKS) for ids in (note, other)]
-    fit(reader, items, [(first, last), None])
+    overfit_span_reader(reader, items, [(first, last), None])
     answer = answer_from_episodes(reader, model, tokenizer, ask, [other, note])
     assert answer.text == "7Q-44/b" and answer.episode == 1  # verbatim, from the right episode
     assert answer_from_episodes(reader, model, tokenizer, ask, [other]).text is None

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from hei_nw.models.span_reader import SpanReaderConfig
-from hei_nw.models.span_reading import read_states
+from hei_nw.models.span_reading import locate, read_states
 from hei_nw.models.testing import shared_tokenizer, tiny_model
 from hei_nw.train import feature_cache
 from hei_nw.train.feature_cache import (
@@ -22,7 +22,7 @@ from hei_nw.train.feature_cache import (
     recipe_for,
     shard_path,
 )
-from hei_nw.train.span_rows import locate, rows
+from hei_nw.train.span_rows import rows
 from hei_nw.train.span_training import SpanTrainSettings, check_fits, score, train_span_reader
 
 BLOCKS = (1, 3)

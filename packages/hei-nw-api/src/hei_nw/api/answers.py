@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 NOTHING_RECALLED = "nothing in memory about that"
 """The reason an answer is not known when recall finds no episode."""
+NOT_IN_RECALLED = "the recalled notes do not answer that"
+"""The reason when the span reader read the recalled notes and found no answer in them."""
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,33 @@ def answer_together(
     generations: dict[int, dict[str, str]] = {}
     if reading:
         loaded = engine if not callable(engine) else engine()
-        memories = [loaded.pack([h.trace or h.text for h in recalled[i]]) for i in reading]
         questions = [asks[i][1].strip() for i in reading]
-        for i, generation in zip(reading, loaded.answer(questions, memories, stream), strict=True):
-            generations[i] = {"text": generation["text"], "finish": generation["finish_reason"]}
+        if loaded.span_reader is not None:
+            episodes = [[h.trace or h.text for h in recalled[i]] for i in reading]
+            for i, span in zip(reading, loaded.read_spans(questions, episodes), strict=True):
+                generations[i] = {
+                    "text": span.text or "",
+                    "finish": "span" if span.text else "abstained",
+                }
+                if stream is not None and span.text:
+                    stream(span.text)
+        else:
+            memories = [loaded.pack([h.trace or h.text for h in recalled[i]]) for i in reading]
+            answered = loaded.answer(questions, memories, stream)
+            for i, generation in zip(reading, answered, strict=True):
+                generations[i] = {"text": generation["text"], "finish": generation["finish_reason"]}
     latency = time.perf_counter() - began
     answers = []
     for i, ((memory, question, _), (hits, replaced)) in enumerate(zip(asks, found, strict=True)):
         memory._gate.heard(question)
         if i not in generations:
             answers.append(_unknown(latency))
+            continue
+        if generations[i]["finish"] == "abstained":
+            used = tuple(_used(h) for h in hits)
+            answers.append(
+                Answer("", used, True, latency, "abstained", known=False, reason=NOT_IN_RECALLED)
+            )
             continue
         # What the system says is never written back as if a user had said it.
         memory._gate.produced(generations[i]["text"])

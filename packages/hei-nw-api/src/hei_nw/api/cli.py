@@ -36,7 +36,9 @@ EXIT_CODES = (
     "exit codes: 0 done, 1 no such episode, 2 bad input, "
     "3 not written (already stored, or refused by the write gate), 130 interrupted"
 )
-DONT_KNOW = "I don't know — nothing in memory about that"
+DONT_KNOW = "I don't know — {reason}"
+"""Printed for an answer that is not known, with its reason (nothing recalled, or the
+recalled notes do not answer it)."""
 READING = ("ask", "list", "history")
 """Commands that write nothing: they open the memory read-only, taking no lock."""
 
@@ -236,7 +238,9 @@ def ask(memory: Memory, question: str, k: int | None, as_json: bool) -> None:
         print(json.dumps(answer_record(question, answer)))
         return
     if not answer.known:
-        print(DONT_KNOW)
+        print(DONT_KNOW.format(reason=answer.reason))
+        for episode in answer.episodes:
+            print(f"  looked in {episode.id} (score {episode.score:.2f}): {short(episode.text)}")
         return
     print("" if streaming else answer.text)
     for old in answer.superseded:

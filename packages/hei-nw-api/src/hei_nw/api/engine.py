@@ -20,6 +20,7 @@ from hei_nw.models import (
     Generation,
     LoadedModel,
     MemoryReader,
+    ReaderError,
     build_prompt,
     check_saved_reader,
     generate_batch,
@@ -28,15 +29,25 @@ from hei_nw.models import (
     shipped_reader_path,
     silence_progress_bars,
 )
+from hei_nw.models.shipped import DEFAULT_SPAN_READER
+from hei_nw.models.span_reader import SPAN_WEIGHTS_NAME, SpanReader
+from hei_nw.models.span_reading import SpanAnswer, answer_from_episodes
 from hei_nw.pack import Episode, pack_episodes
 
 
 class Engine:
     """A loaded model and reader; :meth:`answer` is the whole read path."""
 
-    def __init__(self, loaded: LoadedModel, reader: MemoryReader, settings: MemorySettings) -> None:
+    def __init__(
+        self,
+        loaded: LoadedModel,
+        reader: MemoryReader | None,
+        settings: MemorySettings,
+        span_reader: SpanReader | None = None,
+    ) -> None:
         self.loaded = loaded
         self.reader = reader
+        self.span_reader = span_reader
         self.settings = settings
         self._generating = threading.Lock()
 
@@ -44,6 +55,8 @@ class Engine:
     def load(cls, settings: MemorySettings = DEFAULTS, device: str | None = None) -> Engine:
         """The model and reader ``settings`` name (the reader path is checked first: a wrong
         path costs a second, not the model's load)."""
+        if settings.answers == "span":
+            return cls._load_span(settings, device)
         path: Path | None = None
         if settings.reader != "default":
             path = check_saved_reader(settings.reader)
@@ -58,12 +71,49 @@ class Engine:
         reader = load_memory_reader(loaded.model, path, revision=loaded.revision)
         return cls(loaded, reader, settings)
 
+    @classmethod
+    def _load_span(cls, settings: MemorySettings, device: str | None) -> Engine:
+        folder = (
+            Path(settings.span_reader)
+            if settings.span_reader != "default"
+            else shipped_reader_path(DEFAULT_SPAN_READER)
+        )
+        if settings.span_reader == "default" and settings.model != DEFAULT_MODEL:
+            raise ValueError(f"no shipped span reader for {settings.model!r}; pass a saved one")
+        if not (folder / SPAN_WEIGHTS_NAME).is_file():
+            raise ReaderError(f"{folder} is not a saved span reader (no {SPAN_WEIGHTS_NAME})")
+        silence_progress_bars()
+        loaded = load_model(settings.model, device=device)
+        span = SpanReader.from_pretrained(folder, int(loaded.model.config.hidden_size))
+        return cls(loaded, None, settings, span_reader=span)
+
+    def read_spans(
+        self, questions: Sequence[str], episodes: Sequence[Sequence[Episode]]
+    ) -> list[SpanAnswer]:
+        """For each question, the best exact span of its recalled episodes (each packed
+        alone, as the span reader was trained), or ``text=None``: not in memory."""
+        assert self.span_reader is not None, "this engine reads with the copy-head reader"
+        cap = self.settings.max_mem_tokens
+        with self._generating:
+            return [
+                answer_from_episodes(
+                    self.span_reader,
+                    self.loaded.model,
+                    self.tokenizer,
+                    question,
+                    [pack_episodes([e], self.tokenizer, cap) for e in found],
+                    self.settings.span_threshold,
+                )
+                for question, found in zip(questions, episodes, strict=True)
+            ]
+
     @property
     def tokenizer(self) -> Any:
         return self.loaded.tokenizer
 
     def pack(self, episodes: Sequence[Episode]) -> list[int]:
         """Recalled episodes (traces or texts), best first, as one memory within the budget."""
+        assert self.reader is not None, "this engine reads with the span reader"
         cap = self.reader.config.max_mem_tokens or self.settings.max_mem_tokens
         return pack_episodes(episodes, self.tokenizer, cap)
 
@@ -76,6 +126,7 @@ class Engine:
         """Answers to ``questions``, each reading its memory, in one batched generate call
         (the harness's B1 call: the no-notes prompt, chat template, greedy). ``stream``
         (one question only) receives the answer's text as it is generated."""
+        assert self.reader is not None, "this engine reads with the span reader"
         if stream is not None and len(questions) != 1:
             raise ValueError("streaming answers one question at a time")
         extra: dict[str, Any] = {}

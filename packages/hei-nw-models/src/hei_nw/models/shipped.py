@@ -16,6 +16,8 @@ from hei_nw.models.reader_config import WEIGHTS_NAME, ReaderError
 SHIPPED_READERS = Path(__file__).with_name("readers")
 DEFAULT_READER = "smollm2-135m-instruct"
 """The reader trained for the offline default model."""
+DEFAULT_SPAN_READER = "span-smollm2-135m-instruct"
+"""The span reader trained for the offline default model (``MemorySettings.answers="span"``)."""
 
 
 def shipped_reader_path(name: str = DEFAULT_READER) -> Path:

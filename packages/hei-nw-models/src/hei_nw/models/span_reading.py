@@ -12,6 +12,7 @@ and serves a question, so a reader is trained on exactly what it reads.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +62,22 @@ def match_features(
     }
     rows = [(float(i in same_id), float(_normal(tokenizer, i) in same_text)) for i in memory_ids]
     return torch.tensor(rows, dtype=torch.float16).reshape(len(rows), 2)
+
+
+def locate(tokenizer: Any, memory_ids: list[int], answer: str) -> tuple[int, int] | None:
+    """Token positions [first, last] covering ``answer``'s first occurrence in the episode
+    (exact, else case-insensitive), or None."""
+    pieces = [str(tokenizer.decode([i])) for i in memory_ids]
+    ends = list(itertools.accumulate(len(p) for p in pieces))
+    text = "".join(pieces)
+    at = text.find(answer)
+    if at < 0:
+        at = text.lower().find(answer.lower())
+    if at < 0 or not answer.strip():
+        return None
+    first = next(n for n, end in enumerate(ends) if end > at)
+    last = next(n for n, end in enumerate(ends) if end >= at + len(answer))
+    return first, last
 
 
 @torch.no_grad()
@@ -164,6 +181,7 @@ __all__ = [
     "answer_from_episodes",
     "collate",
     "lead_ids",
+    "locate",
     "match_features",
     "read_states",
 ]

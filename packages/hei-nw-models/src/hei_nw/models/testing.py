@@ -7,6 +7,7 @@ Random weights produce arbitrary but deterministic text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,26 @@ def save_tiny_model_and_reader(folder: Path) -> tuple[Path, Path]:
         folder / "reader"
     )
     return folder / "model", folder / "reader"
+
+
+def overfit_span_reader(
+    reader: Any, items: Sequence[Any], spans: Sequence[tuple[int, int] | None], steps: int = 150
+) -> None:
+    """Train a span reader on a few (question, episode) reads until it answers them: a real
+    training signal, small enough for a test (``None``: the answer is not in that episode)."""
+    from hei_nw.models.span_reading import collate
+
+    batch = collate(items)
+    null = batch["memory"].shape[1]
+    target_start = torch.tensor([null if s is None else s[0] for s in spans])
+    target_end = torch.tensor([null if s is None else s[1] for s in spans])
+    optimizer = torch.optim.Adam(reader.parameters(), lr=3e-3)
+    reader.train()
+    for _ in range(steps):
+        start, end = reader(**batch)
+        loss = torch.nn.functional.cross_entropy(start, target_start)
+        loss = loss + torch.nn.functional.cross_entropy(end, target_end)
+        optimizer.zero_grad()
+        loss.backward()  # type: ignore[no-untyped-call]
+        optimizer.step()
+    reader.eval()

@@ -61,14 +61,21 @@ def _negatives(
 
 
 def scenario_examples(
-    tokenizer: Any, split: str, seed: int, start: int, count: int, chat: bool = True
+    tokenizer: Any,
+    split: str,
+    seed: int,
+    start: int,
+    count: int,
+    chat: bool = True,
+    forms: str = "train",
 ) -> list[Example]:
-    """Examples ``start .. start + count`` of the scenario mix over ``split``'s vocabulary."""
+    """Examples ``start .. start + count`` of the scenario mix over ``split``'s vocabulary,
+    asked in the training ``forms`` (or ``"heldout"``: evaluation only)."""
     examples = []
     for index in range(start, start + count):
         rng = random.Random(f"hei-nw/train/{split}/{seed}/{index}")
         scenario = rng.choices(list(SCENARIO_MIX), weights=list(SCENARIO_MIX.values()))[0]
-        record = generate(scenario, 1, seed * 1_000_003 + index, split=split)[0]
+        record = generate(scenario, 1, seed * 1_000_003 + index, split=split, forms=forms)[0]
         fillers = [r["trace"] for r in generate("A", 4, seed * 7_919 + index, split=split)]
         own = [d["trace"] for d in record["distractors"]]
         rng.shuffle(own)

@@ -8,7 +8,9 @@ cache build resumes exactly:
   each domain's articles; ``shifts-dev`` is that tenth (steering on the training domains);
 * ``squad-dev`` - SQuAD v1.1 dev's dev half (never trained on; its test half is for
   release figures only, ``squad-test``);
-* ``scenarios`` - the template scenarios A-E in training forms and vocabulary.
+* ``scenarios`` - the template scenarios A-E in training forms and vocabulary;
+  ``scenarios-test`` - the same families in held-out question forms and the test
+  vocabulary (evaluation only).
 
 A share of rows (``unanswerable``) pairs the question with another article's episode:
 its answer is "not in memory".
@@ -17,7 +19,6 @@ its answer is "not in memory".
 from __future__ import annotations
 
 import hashlib
-import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from functools import cache
 from typing import Any
 
 from hei_nw.datasets import squad
-from hei_nw.models.span_reading import MAX_EPISODE_TOKENS
+from hei_nw.models.span_reading import MAX_EPISODE_TOKENS, locate
 from hei_nw.pack import render_text
 from hei_nw.train.examples import scenario_examples
 
@@ -40,22 +41,6 @@ class SpanRow:
     answers: tuple[str, ...]
     span: tuple[int, int] | None
     kind: str
-
-
-def locate(tokenizer: Any, memory_ids: list[int], answer: str) -> tuple[int, int] | None:
-    """Token positions [first, last] covering ``answer``'s first occurrence in the episode
-    (exact, else case-insensitive), or None."""
-    pieces = [str(tokenizer.decode([i])) for i in memory_ids]
-    ends = list(itertools.accumulate(len(p) for p in pieces))
-    text = "".join(pieces)
-    at = text.find(answer)
-    if at < 0:
-        at = text.lower().find(answer.lower())
-    if at < 0 or not answer.strip():
-        return None
-    first = next(n for n, end in enumerate(ends) if end > at)
-    last = next(n for n, end in enumerate(ends) if end >= at + len(answer))
-    return first, last
 
 
 def _title_digit(title: str) -> int:
@@ -109,11 +94,13 @@ def passage_row(
 def scenario_row(
     tokenizer: Any, name: str, seed: int, index: int, unanswerable: float
 ) -> SpanRow | None:
-    """Row ``index`` of the template scenarios (training forms and vocabulary)."""
-    example = scenario_examples(tokenizer, "train", seed, index, 1)[0]
+    """Row ``index`` of the template scenarios (``scenarios-test``: held-out forms, test
+    vocabulary)."""
+    split, forms = ("test", "heldout") if name == "scenarios-test" else ("train", "train")
+    example = scenario_examples(tokenizer, split, seed, index, 1, forms=forms)[0]
     rng = random.Random(f"hei-nw/span-rows/scenarios/{seed}/{index}")
     if rng.random() < unanswerable:
-        other = scenario_examples(tokenizer, "train", seed + 1, index, 1)[0]
+        other = scenario_examples(tokenizer, split, seed + 1, index, 1, forms=forms)[0]
         if locate(tokenizer, other.memory_ids, example.answer) is None:
             return SpanRow(
                 example.query, other.memory_ids, (example.answer,), None, "scenario:unanswerable"
@@ -133,6 +120,7 @@ ROW_SOURCES: dict[str, RowSource] = {
     "squad-dev": passage_row,
     "squad-test": passage_row,
     "scenarios": scenario_row,
+    "scenarios-test": scenario_row,
 }
 
 
