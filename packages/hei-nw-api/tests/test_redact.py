@@ -23,6 +23,14 @@ def test_checksums() -> None:
         ("card 4111 1111 1111 1111 ok", "card [CARD] ok", {"card": 1}),
         ("IBAN GB82 WEST 1234 5698 7654 32 thanks", "IBAN [IBAN] thanks", {"iban": 1}),
         ("order 1234 5678 9012 3456", "order 1234 5678 9012 3456", {}),  # fails Luhn
+        # What the red-team found slipping through: dotted card groups, an IBAN in lower
+        # case or with dashes, an address with the full-width or small commercial at.
+        ("card 4111.1111.1111.1111 ok", "card [CARD] ok", {"card": 1}),
+        ("iban gb82 west 1234 5698 7654 32.", "iban [IBAN].", {"iban": 1}),
+        ("to GB82-WEST-1234-5698-7654-32 now", "to [IBAN] now", {"iban": 1}),
+        ("mail dana.varn\uff20lumen-mail.org now", "mail [EMAIL] now", {"email": 1}),
+        ("mail dana.varn\ufe6blumen-mail.org now", "mail [EMAIL] now", {"email": 1}),
+        ("iban gb83 west 1234 5698 7654 32", "iban gb83 west 1234 5698 7654 32", {}),  # mod 97
         ("on 2024-01-02 at port 5433, v2.5.4", "on 2024-01-02 at port 5433, v2.5.4", {}),
     ],
 )

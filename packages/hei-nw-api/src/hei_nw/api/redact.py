@@ -15,9 +15,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
-_CARD = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
+_AT = "@\uff20\ufe6b"  # @, the full-width ＠ and the small ﹫: all read as "at"
+_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+[{_AT}][\w-]+(?:\.[\w-]+)*\.[A-Za-z]{{2,}}\b")
+_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}\b")  # any case, spaced or dashed
+_CARD = re.compile(r"\b\d(?:[ .-]?\d){12,18}\b")  # grouped by spaces, dashes or dots
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{7,}\d(?!\w)")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _DOTTED = re.compile(r"\d+(?:\.\d+){2,}")  # versions 1.2.3, addresses 192.168.0.10
@@ -51,7 +52,7 @@ def luhn_valid(digits: str) -> bool:
 
 def iban_valid(text: str) -> bool:
     """ISO 13616: move the first four characters to the end, letters to numbers, mod 97 = 1."""
-    compact = text.replace(" ", "")
+    compact = text.replace(" ", "").replace("-", "").upper()
     moved = compact[4:] + compact[:4]
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
@@ -92,17 +93,32 @@ def looks_like_phone(match: re.Match[str]) -> bool:
     return number[0] in "+(0" or bool(_NANP.fullmatch(number))
 
 
-def _card(match: re.Match[str]) -> bool:
+def _card(match: re.Match[str]) -> int | None:
     digits = _digits(match.group(0))
-    return 13 <= len(digits) <= 19 and luhn_valid(digits)
+    return len(match.group(0)) if 13 <= len(digits) <= 19 and luhn_valid(digits) else None
 
 
-_RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]], ...] = (
-    ("email", _EMAIL, lambda _: True),
-    ("iban", _IBAN, lambda m: iban_valid(m.group(0))),
+def _iban(match: re.Match[str]) -> int | None:
+    """The longest prefix of the match that is a valid IBAN (a match in lower case may run
+    on into the next words: "gb82 west ... 32 now"), or None."""
+    found = match.group(0)
+    for end in range(len(found), 14, -1):
+        if found[end - 1].isalnum() and iban_valid(found[:end]):
+            return end
+    return None
+
+
+def _whole(valid: Callable[[re.Match[str]], bool]) -> Callable[[re.Match[str]], int | None]:
+    return lambda match: len(match.group(0)) if valid(match) else None
+
+
+_RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], int | None]], ...] = (
+    ("email", _EMAIL, _whole(lambda _: True)),
+    ("iban", _IBAN, _iban),
     ("card", _CARD, _card),
-    ("phone", _PHONE, looks_like_phone),
+    ("phone", _PHONE, _whole(looks_like_phone)),
 )
+"""Kind, pattern, and how much of a match to remove (None: it is not one of that kind)."""
 
 
 def redact(text: str) -> Redaction:
@@ -117,12 +133,13 @@ def redact(text: str) -> Redaction:
         def replace(
             match: re.Match[str],
             kind: str = kind,
-            valid: Callable[[re.Match[str]], bool] = valid,
+            valid: Callable[[re.Match[str]], int | None] = valid,
         ) -> str:
-            if not valid(match):
+            length = valid(match)
+            if length is None:
                 return match.group(0)
             removed[kind] = removed.get(kind, 0) + 1
-            return f"[{kind.upper()}]"
+            return f"[{kind.upper()}]" + match.group(0)[length:]
 
         text = pattern.sub(replace, text)
     return Redaction(text, removed)
