@@ -26,6 +26,9 @@ def test_checksums() -> None:
         # What the red-team found slipping through: dotted card groups, an IBAN in lower
         # case or with dashes, an address with the full-width or small commercial at.
         ("card 4111.1111.1111.1111 ok", "card [CARD] ok", {"card": 1}),
+        ("card 4111/1111/1111/1111 ok", "card [CARD] ok", {"card": 1}),
+        ("card 4111_1111_1111_1111 ok", "card [CARD] ok", {"card": 1}),
+        ("card 4111\u00a01111\u00a01111\u00a01111 ok", "card [CARD] ok", {"card": 1}),
         ("iban gb82 west 1234 5698 7654 32.", "iban [IBAN].", {"iban": 1}),
         ("to GB82-WEST-1234-5698-7654-32 now", "to [IBAN] now", {"iban": 1}),
         ("mail dana.varn\uff20lumen-mail.org now", "mail [EMAIL] now", {"email": 1}),

@@ -53,6 +53,8 @@ class ServerSettings:
     """Requests a key may send at once before the rate applies."""
     max_batch: int = 16
     """Asks answered by one generate call at most."""
+    tenant_metrics: bool = False
+    """Episode counts per tenant in ``/metrics`` (salted labels); off: one total."""
 
 
 class EpisodeIn(BaseModel):
@@ -76,7 +78,7 @@ class Server:
 
     def __init__(self, settings: ServerSettings, tenants: Tenants, engine: Engine) -> None:
         self.settings, self.tenants, self.engine = settings, tenants, engine
-        self.metrics = Metrics()
+        self.metrics = Metrics(per_tenant=settings.tenant_metrics)
         self.batcher = AskBatcher(engine, settings.max_batch, on_batch=self.metrics.batch)
         self.limiter = RateLimiter(settings.rate_per_s, settings.burst)
         self._memories: dict[str, Memory] = {}
@@ -88,7 +90,7 @@ class Server:
                 folder = self.settings.store / tenant
                 memory = Memory.open(folder, settings=self.settings.memory, engine=self.engine)
                 self._memories[tenant] = memory
-                self.metrics.set_size(tenant_tag(tenant), len(memory))
+                self.metrics.set_size(tenant, len(memory))
             return self._memories[tenant]
 
     def close(self) -> None:
@@ -164,7 +166,7 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
             ttl=body.ttl,
             replaces=None if body.replaces is None else _private(who, body.replaces),
         )
-        srv.metrics.set_size(tenant_tag(who), len(memory))
+        srv.metrics.set_size(who, len(memory))
         if not written.written or written.id is None:
             srv.metrics.refused(written.reason.split(" of ")[0].split(" (")[0])
             response.status_code = 200
@@ -198,7 +200,7 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
     def delete(episode_id: str, who: TenantDep, srv: ServerDep) -> dict[str, Any]:
         memory = srv.memory(who)
         memory.forget(_private(who, episode_id))
-        srv.metrics.set_size(tenant_tag(who), len(memory))
+        srv.metrics.set_size(who, len(memory))
         return {"id": episode_id, "deleted": True}
 
     @app.post("/v1/ask")

@@ -57,8 +57,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate-per-s", type=float, default=None, help="requests a second per key")
     parser.add_argument("--burst", type=int, default=None, help="requests a key may send at once")
     parser.add_argument("--max-batch", type=int, default=None, help="asks per generate call")
+    parser.add_argument(
+        "--tenant-metrics",
+        action="store_true",
+        default=None,
+        help="episode counts per tenant in /metrics (salted labels; default: one total)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    given = {"rate_per_s": args.rate_per_s, "burst": args.burst, "max_batch": args.max_batch}
+    given = {
+        "rate_per_s": args.rate_per_s,
+        "burst": args.burst,
+        "max_batch": args.max_batch,
+        "tenant_metrics": args.tenant_metrics,
+    }
     limits = {k: v for k, v in given.items() if v is not None}
     return serve(args.store, args.host, args.port, args.keys, args.model, args.reader, **limits)

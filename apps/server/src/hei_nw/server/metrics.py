@@ -1,6 +1,15 @@
-"""Prometheus metrics: requests and their latency by route, store sizes, refused writes."""
+"""Prometheus metrics: requests and their latency by route, store sizes, refused writes.
+
+``/metrics`` needs no key, so it names no tenant: episode counts are one total unless
+the operator asks for them per tenant, and then each tenant is labelled by a hash
+salted with a secret drawn when the server starts (a tenant's name cannot be confirmed
+by hashing guesses, and labels do not link across restarts).
+"""
 
 from __future__ import annotations
+
+import hashlib
+import secrets
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -17,7 +26,10 @@ _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 class Metrics:
     """One registry per server (tests run several in one process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, per_tenant: bool = False) -> None:
+        self.per_tenant = per_tenant
+        self._salt = secrets.token_bytes(16)
+        self._sizes: dict[str, int] = {}
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "hei_nw_requests",
@@ -34,7 +46,7 @@ class Metrics:
         )
         self.episodes = Gauge(
             "hei_nw_store_episodes",
-            "Live episodes per tenant (by tenant tag)",
+            'Live episodes: all tenants (tenant="all"), or per salted tenant label',
             ["tenant"],
             registry=self.registry,
         )
@@ -55,8 +67,16 @@ class Metrics:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(route).observe(seconds)
 
-    def set_size(self, tenant_tag: str, size: int) -> None:
-        self.episodes.labels(tenant_tag).set(size)
+    def label(self, tenant: str) -> str:
+        """The tenant's label in this server's metrics: salted, so it names no one."""
+        return hashlib.sha256(self._salt + tenant.encode()).hexdigest()[:8]
+
+    def set_size(self, tenant: str, size: int) -> None:
+        self._sizes[tenant] = size
+        if self.per_tenant:
+            self.episodes.labels(self.label(tenant)).set(size)
+        else:
+            self.episodes.labels("all").set(sum(self._sizes.values()))
 
     def batch(self, size: int) -> None:
         self.batches.observe(size)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 _AT = "@\uff20\ufe6b"  # @, the full-width ＠ and the small ﹫: all read as "at"
 _EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+[{_AT}][\w-]+(?:\.[\w-]+)*\.[A-Za-z]{{2,}}\b")
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}\b")  # any case, spaced or dashed
-_CARD = re.compile(r"\b\d(?:[ .-]?\d){12,18}\b")  # grouped by spaces, dashes or dots
+_CARD = re.compile(r"(?<!\d)\d(?:[ .\-/_\u00a0]?\d){12,18}(?!\d)")  # any usual grouping
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{7,}\d(?!\w)")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _DOTTED = re.compile(r"\d+(?:\.\d+){2,}")  # versions 1.2.3, addresses 192.168.0.10
