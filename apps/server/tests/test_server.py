@@ -79,9 +79,21 @@ def test_two_tenants_write_ask_read_forget_in_isolation(server: Running) -> None
     assert alpha.get(f"/v1/episodes/{episode_id}").status_code == 404
 
 
+def streamed(text: str) -> Iterator[bytes]:
+    """A JSON episode sent in chunks, with no Content-Length (Transfer-Encoding: chunked)."""
+    yield b'{"text": "'
+    for start in range(0, len(text), 4096):
+        yield text[start : start + 4096].encode()
+    yield b'"}'
+
+
 def test_bad_requests_get_the_right_status_and_one_json_line(server: Running) -> None:
     alpha = server.client("alpha")
+    json_type = {"content-type": "application/json"}
+    small = alpha.post("/v1/episodes", content=streamed("a streamed note"), headers=json_type)
+    assert small.status_code == 201, small.text
     cases = [
+        (alpha.post("/v1/episodes", content=streamed("a" * 70_000), headers=json_type), 413),
         (server.client(None).post("/v1/ask", json={"question": "x"}), 401),
         (server.client(key="not-a-real-key").get("/v1/episodes"), 401),
         (

@@ -61,6 +61,12 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._refuse(send)
             return
+        if declared is None:  # streamed (chunked): read it here, so an oversize body is a 413
+            buffered = await self._read_within_limit(receive)  # (the app would report a 400)
+            if buffered is None:
+                await self._refuse(send)
+                return
+            receive = self._replay(buffered, receive)
         received = 0
         started = False
 
@@ -83,6 +89,29 @@ class BodyLimit:
         except BodyTooLargeError:
             if not started:
                 await self._refuse(send)
+
+    async def _read_within_limit(self, receive: Receive) -> list[Message] | None:
+        """The request's body messages, or None once they pass the limit."""
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                return messages
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                return None
+            if not message.get("more_body", False):
+                return messages
+
+    @staticmethod
+    def _replay(messages: list[Message], receive: Receive) -> Receive:
+        pending = list(messages)
+
+        async def replay() -> Message:
+            return pending.pop(0) if pending else await receive()
+
+        return replay
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps({"error": f"request body over {self.limit} bytes"}).encode()
