@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from hei_nw.api import (
@@ -53,6 +54,9 @@ class ServerSettings:
     """Requests a key may send at once before the rate applies."""
     max_batch: int = 16
     """Asks answered by one generate call at most."""
+    stall_s: float = 30.0
+    """``/healthz`` answers 503 while one batch of asks has been generating longer than this
+    (a batch of 16 takes about 2 s on a 2-core CPU; a stuck generator holds every tenant)."""
     tenant_metrics: bool = False
     """Episode counts per tenant in ``/metrics`` (salted labels); off: one total."""
 
@@ -137,12 +141,16 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
         return error(status, str(exc))
 
     @app.get("/healthz")
-    def healthz(srv: ServerDep) -> dict[str, Any]:
-        return {
-            "status": "ok",
+    def healthz(srv: ServerDep) -> JSONResponse:
+        busy = srv.batcher.busy_for()
+        stalled = busy > srv.settings.stall_s
+        body = {
+            "status": "stalled" if stalled else "ok",
             "model": srv.engine.loaded.model_id,
             "tenants": len(srv.tenants.names()),
+            "generating_for_s": round(busy, 3),
         }
+        return JSONResponse(body, status_code=503 if stalled else 200)
 
     @app.get("/metrics")
     def metrics(srv: ServerDep) -> Response:

@@ -32,6 +32,7 @@ class AskBatcher:
     ) -> None:
         self.engine, self.max_batch, self.window_s = engine, max_batch, window_s
         self.on_batch = on_batch
+        self._busy_since: float | None = None
         self._queue: queue.Queue[_Ask | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="ask-batcher", daemon=True)
         self._worker.start()
@@ -43,6 +44,12 @@ class AskBatcher:
         future: Future[Answer] = Future()
         self._queue.put((memory, question, k, future))
         return future
+
+    def busy_for(self) -> float:
+        """Seconds the batch being answered has taken so far (0 when idle): a generate call
+        that does not end holds every tenant's asks, which ``/healthz`` reports."""
+        since = self._busy_since
+        return 0.0 if since is None else time.monotonic() - since
 
     def close(self) -> None:
         self._queue.put(None)
@@ -66,11 +73,14 @@ class AskBatcher:
     def _answer(self, batch: list[_Ask]) -> None:
         if self.on_batch is not None:
             self.on_batch(len(batch))
+        self._busy_since = time.monotonic()
         try:
             answers = answer_together(self.engine, [(m, q, k) for m, q, k, _ in batch])
         except Exception as exc:  # every waiting request hears of it, none hangs
             for *_, future in batch:
                 future.set_exception(exc)
             return
+        finally:
+            self._busy_since = None
         for (*_, future), answer in zip(batch, answers, strict=True):
             future.set_result(answer)
