@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-match", action="store_true", help="zero the lexical-match features (ablation)"
     )
     parser.add_argument(
+        "--answerable-only", action="store_true", help="train without 'not in memory' rows"
+    )
+    parser.add_argument(
         "--limit", type=int, default=None, help="rows per training cache (ablation)"
     )
     parser.add_argument("--epochs", type=int, default=SpanTrainSettings.epochs)
@@ -121,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         dev_rows = [
             replace(r, inputs=replace(r.inputs, match=r.inputs.match * 0)) for r in dev_rows
         ]
+    if args.answerable_only:
+        train_rows = [r for r in train_rows if r.span is not None]
     began = time.perf_counter()
     reader, log = train_span_reader(config, train_rows, dev_rows, tokenizer.decode, settings)
     seconds = time.perf_counter() - began
@@ -137,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "reader": asdict(config),
         "settings": asdict(settings),
         "no_match": args.no_match,
+        "answerable_only": args.answerable_only,
         "train_mix": mix,
         "dev": dev_mix,
         "train_seconds": seconds,
