@@ -17,7 +17,13 @@ from hei_nw.models import DEFAULT_MODEL, load_model
 from hei_nw.models.span_reader import SpanReaderConfig
 from hei_nw.train.feature_cache import CacheError, build_cache, recipe_for
 
-PLAN = (("squad-dev", 600), ("scenarios", 800), ("shifts", 2000), ("shifts-dev", 300))
+PLAN = (
+    ("squad-dev", 600),
+    ("scenarios", 800),
+    ("shifts", 2000),
+    ("shifts-dev", 300),
+    ("scenarios-test", 300),
+)
 """(source, rows) built in this order: the dev set first, so a trial can start early."""
 
 

@@ -12,7 +12,6 @@ saved and loaded on its own, PEFT-style (``save_pretrained`` writes
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from hei_nw.models.reader_config import (
     ReaderError,
     check_saved_reader,
 )
+from hei_nw.models.saving import save_weights_and_config
 
 
 class MemoryReader(nn.Module):
@@ -98,23 +98,12 @@ class MemoryReader(nn.Module):
         old one, so a killed writer leaves the previous reader (or none), never
         half a file. Other files in the folder (logs, checkpoints) are kept.
         """
-        from safetensors.torch import save_file
-
         target = Path(directory)
         target.mkdir(parents=True, exist_ok=True)
         config = self.config if training is None else replace(self.config, training=training)
-        state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
-        weights_tmp, config_tmp = target / f".{WEIGHTS_NAME}.tmp", target / f".{CONFIG_NAME}.tmp"
-        try:
-            save_file(state, str(weights_tmp))
-            config_tmp.write_text(json.dumps(config.to_json(), indent=2) + "\n")
-            for tmp, name in ((weights_tmp, WEIGHTS_NAME), (config_tmp, CONFIG_NAME)):
-                with tmp.open("rb") as handle:
-                    os.fsync(handle.fileno())
-                tmp.replace(target / name)
-        finally:
-            weights_tmp.unlink(missing_ok=True)
-            config_tmp.unlink(missing_ok=True)
+        save_weights_and_config(
+            target, self.state_dict(), WEIGHTS_NAME, config.to_json(), CONFIG_NAME
+        )
         self.config = config
         return target
 

@@ -27,10 +27,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from torch import Tensor, nn
 
 from hei_nw.models.reader_config import ReaderError
+from hei_nw.models.saving import save_weights_and_config
 
 SPAN_CONFIG_NAME = "span_reader.json"
 SPAN_WEIGHTS_NAME = "span_reader.safetensors"
@@ -132,15 +133,17 @@ class SpanReader(nn.Module):
         end = torch.cat([logits[..., 1], null[:, 1:]], dim=1)  # (B, T + 1)
         return start, end
 
-    def save_pretrained(self, folder: str | Path, record: dict[str, object] | None = None) -> None:
-        """``span_reader.json`` (config and training record) and the safetensors weights."""
+    def save_pretrained(
+        self, folder: str | Path, record: dict[str, object] | None = None, half: bool = False
+    ) -> None:
+        """``span_reader.json`` (config and training record) and the safetensors weights
+        (``half``: stored in float16, half the size; loading computes in float32 again)."""
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        save_file(
-            {k: v.contiguous() for k, v in self.state_dict().items()}, out / SPAN_WEIGHTS_NAME
-        )
+        dtype = torch.float16 if half else torch.float32
+        weights = {k: v.to(dtype) for k, v in self.state_dict().items()}
         config = {**asdict(self.config), "record": record or {}}
-        (out / SPAN_CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n")
+        save_weights_and_config(out, weights, SPAN_WEIGHTS_NAME, config, SPAN_CONFIG_NAME)
 
     @classmethod
     def from_pretrained(cls, folder: str | Path, host_width: int | None = None) -> SpanReader:
