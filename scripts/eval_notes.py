@@ -89,8 +89,9 @@ def main() -> None:
     parser.add_argument("--answers", choices=("generate", "span"), default=DEFAULTS.answers)
     parser.add_argument("--span-reader", default=DEFAULTS.span_reader)
     parser.add_argument("--span-threshold", type=float, default=DEFAULTS.span_threshold)
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=None, help="default: reports/notes-dev[/span]")
     args = parser.parse_args()
+    args.out = args.out or (OUT if args.answers == "generate" else OUT / "span")
     set_seed(args.seed)
     items = list(ITEMS)
     settings = dataclasses.replace(

@@ -1,9 +1,12 @@
 """The API answers as the harness measures: the same episodes written to a ``Memory`` and
 to the harness's store give the same recalls and the same answers (SmolLM2, the shipped
-reader, 20 scenario-A items with their distractors, the top recall packed)."""
+reader, 20 scenario-A items with their distractors, the top recall packed). The harness
+reads with the copy-head reader, so the API is asked to answer the same way
+(``answers="generate"``; the API's own default reads spans)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hei_nw.api import DEFAULTS, Memory
@@ -21,7 +24,7 @@ from hei_nw.models import load_memory_reader, shipped_reader_path
 
 def test_api_answers_equal_the_harness_b1_store_path(tmp_path: Path) -> None:
     records = generate("A", 20, 7, split="test", forms="train")
-    with Memory.open(tmp_path) as memory:
+    with Memory.open(tmp_path, settings=replace(DEFAULTS, answers="generate")) as memory:
         for episode in write_order(records):
             memory.remember(episode["trace"])
         api = memory.ask_many([r["query"] for r in records], k=DEFAULTS.recall_k)

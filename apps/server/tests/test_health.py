@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from hei_nw.api import Engine, MemorySettings, answer_together
+from hei_nw.api import DEFAULTS, Engine, answer_together
+from hei_nw.api.defaults import choosing
 from hei_nw.models.testing import save_tiny_model_and_reader
 from hei_nw.server import batcher
 from hei_nw.server.app import ServerSettings, create_app
@@ -25,7 +26,7 @@ def test_a_stalled_generator_makes_healthz_unhealthy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model, reader = save_tiny_model_and_reader(tmp_path / "tiny")
-    memory = MemorySettings(model=str(model), reader=str(reader))
+    memory = choosing(DEFAULTS, str(model), str(reader))
     release, entered = threading.Event(), threading.Event()
     real = answer_together
 

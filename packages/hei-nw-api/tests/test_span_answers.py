@@ -52,3 +52,30 @@ def test_a_span_memory_answers_verbatim_or_says_the_notes_do_not_answer(tmp_path
         unknown = memory.ask(QUESTION)
     assert not unknown.known and unknown.reason == NOT_IN_RECALLED
     assert unknown.text == "" and [e.text for e in unknown.episodes] == [LUNCH_NOTE]
+
+
+def test_the_shipped_span_reader_answers_notes_and_admits_what_it_was_not_told(
+    tmp_path: Path,
+) -> None:
+    """The default: SmolLM2 and the shipped span reader, notes a user would write."""
+    notes = [
+        "I parked the car on level 3, spot B12.",
+        "My locker code is 7719.",
+        "Lena's birthday is on 2 August.",
+    ]
+    with Memory.open(tmp_path) as memory:
+        assert memory.settings.answers == "span"
+        for note in notes:
+            memory.remember(note)
+        parked, code, birthday, pin, landlord = memory.ask_many(
+            [
+                "Where did I park the car?",
+                "What is my locker code?",
+                "When is Lena's birthday?",
+                "What is my bank PIN?",
+                "Who is my landlord?",
+            ]
+        )
+    assert "level 3, spot B12" in parked.text
+    assert (code.text, birthday.text) == ("7719", "2 August")  # exact spans, nothing more
+    assert not pin.known and not landlord.known and pin.reason == NOT_IN_RECALLED

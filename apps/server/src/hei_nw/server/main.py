@@ -6,11 +6,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from hei_nw.api import DEFAULTS
+from hei_nw.api.defaults import choosing
 from hei_nw.server.app import ServerSettings, create_app
 from hei_nw.server.tenants import KeyFileError, Tenants
 
@@ -33,7 +33,7 @@ def serve(
     except KeyFileError as exc:
         print(f"hei-nw serve: error: {exc}", file=sys.stderr)
         return 2
-    memory = replace(DEFAULTS, model=model or DEFAULTS.model, reader=reader or DEFAULTS.reader)
+    memory = choosing(DEFAULTS, model, reader)
     settings = ServerSettings(store=Path(store).expanduser(), memory=memory, **limits)
     print(
         f"hei-nw: serving {len(tenants.names())} tenant(s) from {settings.store} on "

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,7 @@ from hei_nw.api.checks import (
     check_write,
     clean_episode,
 )
-from hei_nw.api.defaults import DEFAULTS, MemorySettings
+from hei_nw.api.defaults import DEFAULTS, MemorySettings, choosing
 from hei_nw.api.encryption import EncryptionKeyError, cipher_to_seal_with
 from hei_nw.api.expiry import Expiries
 from hei_nw.api.folder import open_folder
@@ -84,16 +83,15 @@ class Memory:
         read_only: bool = False,
     ) -> Memory:
         """Open the memory in ``folder`` (created if new). ``model`` and ``reader`` override
-        the defaults (SmolLM2 and its shipped reader); ``engine`` shares an already
+        the defaults (SmolLM2 and its shipped span reader; a copy-head ``reader`` answers
+        by generation, :func:`~hei_nw.api.defaults.choosing`); ``engine`` shares an already
         loaded model and reader (a server's tenants).
 
         One process at a time may write a folder: opening takes its writer lock (waiting
         up to ``settings.lock_timeout_s``) until :meth:`close`. ``read_only=True`` takes
         no lock and writes nothing, not even on close: the episodes as they were when
         opened (a folder that holds no memory yet reads as empty and is not created)."""
-        settings = replace(
-            settings, model=model or settings.model, reader=reader or settings.reader
-        )
+        settings = choosing(settings, model, reader)
         root = Path(folder).expanduser()
         store, writer = open_folder(root, settings, read_only)
         return cls(root, store, settings, engine, writer)

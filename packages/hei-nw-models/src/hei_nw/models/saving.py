@@ -24,6 +24,7 @@ def save_weights_and_config(
         for tmp, name in ((weights_tmp, weights_name), (config_tmp, config_name)):
             with tmp.open("rb") as handle:
                 os.fsync(handle.fileno())
+            tmp.chmod(0o644)  # an ordinary file others may read, whatever wrote it
             tmp.replace(folder / name)
     finally:
         weights_tmp.unlink(missing_ok=True)
