@@ -1,5 +1,6 @@
 """``/healthz`` tells a load balancer the truth: 503 while one batch of asks has been
-generating longer than ``stall_s`` (every tenant's asks wait behind it), 200 again after."""
+generating longer than ``stall_s`` (every tenant's asks wait behind it), 200 again after;
+an ask queued behind it gets 503 at its deadline instead of waiting on."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from hei_nw.server.tenants import Tenants
 KEY = "alpha-key-123"
 
 
-def test_a_stalled_generator_makes_healthz_unhealthy(
+def test_a_stalled_generator_makes_healthz_unhealthy_and_asks_time_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model, reader = save_tiny_model_and_reader(tmp_path / "tiny")
@@ -36,7 +37,9 @@ def test_a_stalled_generator_makes_healthz_unhealthy(
         return real(engine, asks)
 
     monkeypatch.setattr(batcher, "answer_together", stuck)
-    settings = ServerSettings(store=tmp_path / "store", memory=memory, stall_s=0.2)
+    settings = ServerSettings(
+        store=tmp_path / "store", memory=memory, stall_s=0.2, ask_deadline_s=1.0
+    )
     app = create_app(settings, Tenants([("test", KEY, "alpha")]), Engine.load(memory))
     with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
@@ -52,6 +55,9 @@ def test_a_stalled_generator_makes_healthz_unhealthy(
         stalled = client.get("/healthz")
         assert stalled.status_code == 503 and stalled.json()["status"] == "stalled"
         assert stalled.json()["generating_for_s"] > 0.2
+        late = client.post("/v1/ask", json={"question": "and now?"}, headers=auth)
+        assert late.status_code == 503 and "no answer within 1 s" in late.json()["error"]
+        assert late.headers["retry-after"] == "5"
         release.set()
         asking.join(timeout=30)
         healthy = client.get("/healthz")

@@ -54,6 +54,9 @@ class ServerSettings:
     """Requests a key may send at once before the rate applies."""
     max_batch: int = 16
     """Asks answered by one generate call at most."""
+    ask_deadline_s: float = 60.0
+    """An ask not answered within this long gets 503 with ``Retry-After`` instead of
+    waiting on (a queued one is then dropped; a batch already generating finishes)."""
     stall_s: float = 30.0
     """``/healthz`` answers 503 while one batch of asks has been generating longer than this
     (a batch of 16 takes about 2 s on a 2-core CPU; a stuck generator holds every tenant)."""
@@ -214,7 +217,13 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
     @app.post("/v1/ask")
     async def ask(body: AskIn, who: TenantDep, srv: ServerDep) -> dict[str, Any]:
         memory = await asyncio.to_thread(srv.memory, who)
-        answer = await asyncio.wrap_future(srv.batcher.submit(memory, body.question, body.k))
+        waiting = srv.batcher.submit(memory, body.question, body.k)
+        deadline = srv.settings.ask_deadline_s
+        try:
+            answer = await asyncio.wait_for(asyncio.wrap_future(waiting), deadline)
+        except TimeoutError:  # an ask still queued is dropped (the batcher skips it)
+            message = f"no answer within {deadline:g} s: the generator is busy; retry later"
+            raise RequestRefusedError(503, message, {"Retry-After": "5"}) from None
         used = [
             {"id": _public(who, e.id), "text": e.text, "score": e.score} for e in answer.episodes
         ]

@@ -71,6 +71,9 @@ class AskBatcher:
             self._answer(batch)
 
     def _answer(self, batch: list[_Ask]) -> None:
+        batch = [ask for ask in batch if ask[3].set_running_or_notify_cancel()]  # not given up
+        if not batch:
+            return
         if self.on_batch is not None:
             self.on_batch(len(batch))
         self._busy_since = time.monotonic()

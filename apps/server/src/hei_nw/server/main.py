@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--burst", type=int, default=None, help="requests a key may send at once")
     parser.add_argument("--max-batch", type=int, default=None, help="asks per generate call")
     parser.add_argument(
+        "--ask-deadline-s", type=float, default=None, help="503 for an ask not answered by then"
+    )
+    parser.add_argument(
         "--stall-s", type=float, default=None, help="/healthz is 503 past this long generating"
     )
     parser.add_argument(
@@ -74,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "max_batch": args.max_batch,
         "tenant_metrics": args.tenant_metrics,
         "stall_s": args.stall_s,
+        "ask_deadline_s": args.ask_deadline_s,
     }
     limits = {k: v for k, v in given.items() if v is not None}
     return serve(args.store, args.host, args.port, args.keys, args.model, args.reader, **limits)
