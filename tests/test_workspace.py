@@ -35,7 +35,7 @@ ALLOWED_THIRD_PARTY = {
     "hei-nw-models": {"torch", "transformers", "numpy", "safetensors"},
     "hei-nw-eval": {"torch", "transformers"},
     "hei-nw-memory": {"numpy", "faiss", "torch", "transformers"},
-    "hei-nw-train": {"torch", "tqdm", "accelerate", "matplotlib"},
+    "hei-nw-train": {"torch", "tqdm", "accelerate", "matplotlib", "safetensors"},
     "hei-nw-consolidate": {"torch", "transformers", "peft", "safetensors", "tqdm"},
     "hei-nw-harness": {"tqdm"},
     # The user-facing door: no eval, no training, no web stack.
