@@ -129,3 +129,6 @@ def test_training_on_the_cache_is_seeded_and_scores_abstention(
     never = score(cached, answered)
     assert never.abstained_when_unanswerable == 0.0 and never.overall < 1.0
     assert replace(never, threshold=0.0) == never
+    strict = score(cached, answered, threshold=10.0)  # margins of 5 no longer answer
+    assert strict.abstained_when_answerable == 1.0 and strict.f1 == 0.0
+    assert strict.abstained_when_unanswerable == 1.0
