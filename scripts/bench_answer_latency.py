@@ -21,8 +21,8 @@ from pathlib import Path
 from bench_common import machine, spread, write_result
 
 from hei_nw.api import DEFAULTS, Memory
+from hei_nw.core import versions
 from hei_nw.datasets.notes import ITEMS, stored_notes
-from hei_nw.eval import versions
 
 MODES = ("span", "generate")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench_common import ROOT, machine, spread, write_result
 
-from hei_nw.eval import versions
+from hei_nw.core import versions
 
 BEFORE = "9dba701"
 HEI_NW = Path(sys.executable).parent / "hei-nw"

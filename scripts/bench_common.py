@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from hei_nw.eval.atomic import write_json_atomic
+from hei_nw.core import write_json_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "reports" / "bench"

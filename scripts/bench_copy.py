@@ -23,7 +23,7 @@ from typing import Any
 
 from bench_common import BENCH_DIR, machine, write_result
 
-from hei_nw.eval import git_state
+from hei_nw.core import git_state
 from hei_nw.train import preset, train
 
 VARIANTS: dict[str, dict[str, Any]] = {

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from bench_common import BENCH_DIR, machine, spread, write_result
 
+from hei_nw.core import git_state
 from hei_nw.datasets import generate
-from hei_nw.eval import git_state
 from hei_nw.memory import (
     DGKeyer,
     Embedder,

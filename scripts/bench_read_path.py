@@ -30,7 +30,7 @@ import torch
 from bench_common import machine, spread, write_result
 from transformers import LogitsProcessorList
 
-from hei_nw.eval import git_state
+from hei_nw.core import git_state
 from hei_nw.models import (
     MemoryReader,
     build_memory_reader,

@@ -27,7 +27,7 @@ from typing import Any
 
 from bench_common import machine, spread, write_result
 
-from hei_nw.eval import versions
+from hei_nw.core import versions
 from hei_nw.server.process import ServerProcess
 
 KEYS = {"alpha": "bench-alpha-key", "beta": "bench-beta-key"}

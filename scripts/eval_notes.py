@@ -28,8 +28,8 @@ from bench_common import ROOT
 
 from hei_nw.api import DEFAULTS, Engine, Memory
 from hei_nw.baselines.rules import rule_answer
+from hei_nw.core import versions, write_json_atomic, write_text_atomic
 from hei_nw.datasets.notes import FAMILIES, ITEMS, NoteItem, stored_notes
-from hei_nw.eval import versions, write_json_atomic, write_text_atomic
 from hei_nw.metrics import contains_answer, wilson_interval
 from hei_nw.models import build_prompt, generate_batch, set_seed
 
@@ -43,11 +43,11 @@ def base_answers(engine: Engine, prompts: Sequence[str], batch: int) -> list[str
     for start in range(0, len(prompts), batch):
         generations = generate_batch(
             list(prompts[start : start + batch]),
-            max_new_tokens=DEFAULTS.max_new_tokens,
-            stop=list(DEFAULTS.stop),
+            max_new_tokens=DEFAULTS.read.max_new_tokens,
+            stop=list(DEFAULTS.read.stop),
             model=engine.loaded.model,
             tokenizer=engine.tokenizer,
-            chat=True,
+            chat=DEFAULTS.read.chat,
         )
         texts += [g["text"] for g in generations]
     return texts

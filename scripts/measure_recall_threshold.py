@@ -17,8 +17,8 @@ import argparse
 
 from bench_common import ROOT
 
+from hei_nw.core import versions, write_json_atomic
 from hei_nw.datasets import generate
-from hei_nw.eval import versions, write_json_atomic
 from hei_nw.memory import EpisodeStore, HashingEmbedder
 from hei_nw.metrics import wilson_interval
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from bench_common import ROOT
 
+from hei_nw.core import versions, write_json_atomic
 from hei_nw.datasets import generate
-from hei_nw.eval import versions, write_json_atomic
 from hei_nw.memory import EpisodeStore, HashingEmbedder, Hit, prefer_recent, render_text
 from hei_nw.metrics import wilson_interval
 

@@ -22,9 +22,9 @@ from typing import Any
 from bench_common import ROOT
 
 from hei_nw.api.history import detected_update
+from hei_nw.core import versions, write_json_atomic
 from hei_nw.datasets import generate
 from hei_nw.datasets.notes import CHANGED, stored_notes
-from hei_nw.eval import versions, write_json_atomic
 from hei_nw.memory import EpisodeStore, HashingEmbedder, render_text
 
 SIMILARITIES = (0.3, 0.4, 0.5)

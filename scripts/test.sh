@@ -16,8 +16,11 @@ cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1
 markers=${PYTEST_MARKERS:-not slow}
 members=(
+  packages/hei-nw-core
   packages/hei-nw-adapter
   packages/hei-nw-pack
+  packages/hei-nw-datasets
+  packages/hei-nw-metrics
   packages/hei-nw-models
   packages/hei-nw-eval
   packages/hei-nw-memory

@@ -23,8 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from transformers import AutoTokenizer
 
-from hei_nw.eval.atomic import write_json_atomic
-from hei_nw.eval.provenance import versions
+from hei_nw.core import versions, write_json_atomic
 from hei_nw.models import DEFAULT_MODEL
 from hei_nw.models.smollm2 import ensure_converted
 from hei_nw.models.span_reader import SpanReaderConfig

@@ -27,20 +27,22 @@ def test_api_answers_equal_the_harness_b1_store_path(tmp_path: Path) -> None:
     with Memory.open(tmp_path, settings=replace(DEFAULTS, answers="generate")) as memory:
         for episode in write_order(records):
             memory.remember(episode["trace"])
-        api = memory.ask_many([r["query"] for r in records], k=DEFAULTS.recall_k)
+        api = memory.ask_many([r["query"] for r in records], k=DEFAULTS.read.recall_k)
         engine = memory.engine
 
     loaded = engine.loaded
     reader = load_memory_reader(loaded.model, shipped_reader_path(), revision=loaded.revision)
     settings = StoreSettings("hashing", DEFAULTS.keys, 0, "test", 7)
-    cap = reader.config.max_mem_tokens or DEFAULTS.max_mem_tokens
-    memories = store_memories(records, loaded.tokenizer, cap, DEFAULTS.recall_k, settings).memories
+    cap = reader.config.max_mem_tokens or DEFAULTS.read.memory_cap
+    memories = store_memories(
+        records, loaded.tokenizer, cap, DEFAULTS.read.recall_k, settings
+    ).memories
     harness = run_generation(
         loaded.model,
         loaded.tokenizer,
         records,
         prompts_for(records, with_context=False),
-        GenerationSettings(max_new_tokens=DEFAULTS.max_new_tokens, chat=True),
+        GenerationSettings.from_recipe(DEFAULTS.read),
         ModelGeometry.from_config(loaded.model.config, loaded.dtype),
         batch_size=len(records),
         reader=reader,

@@ -17,8 +17,9 @@ OWNER = {
     "adapter": "hei-nw-adapter",
     "pack": "hei-nw-pack",
     "models": "hei-nw-models",
-    "datasets": "hei-nw-eval",
-    "metrics": "hei-nw-eval",
+    "core": "hei-nw-core",
+    "datasets": "hei-nw-datasets",
+    "metrics": "hei-nw-metrics",
     "baselines": "hei-nw-eval",
     "eval": "hei-nw-eval",
     "harness": "hei-nw-harness",
@@ -30,6 +31,10 @@ OWNER = {
 }
 # Third-party modules each distribution may import at run time (besides the stdlib).
 ALLOWED_THIRD_PARTY = {
+    # The floor: standard library only, so every member may stand on it.
+    "hei-nw-core": set(),
+    "hei-nw-datasets": set(),
+    "hei-nw-metrics": set(),
     "hei-nw-adapter": {"torch"},
     "hei-nw-pack": set(),
     "hei-nw-models": {"torch", "transformers", "numpy", "safetensors"},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from hei_nw.eval import (
     load_report,
     render_markdown,
     template_hash,
-    write_json_atomic,
     write_reports,
 )
 from hei_nw.eval.scoring import bin_by_lag, score
@@ -154,58 +152,12 @@ def test_lag_bins_put_none_lags_apart() -> None:
     assert {row["bin"]: row["n"] for row in rows} == {"0-4": 2, "5+": 1, "none": 1}
 
 
-def test_interrupted_write_leaves_previous_file_intact(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "A_B0_metrics.json"
-    write_json_atomic(target, {"version": "old"})
-
-    def crash(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "replace", crash)  # the rename step inside Path.replace
-    with pytest.raises(KeyboardInterrupt):
-        write_json_atomic(target, {"version": "new"})
-    assert json.loads(target.read_text()) == {"version": "old"}
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temp file left
-
-
-def test_unserialisable_data_writes_nothing(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="JSON compliant"):
-        write_json_atomic(tmp_path / "x.json", {"bad": float("nan")})
-    assert not list(tmp_path.iterdir())
-
-
 def test_one_prompt_builder_with_and_without_context() -> None:
     with_context = build_prompt("Where?", "On Monday Dana left a bag at Dock 7.")
     assert "Notes:\nOn Monday Dana" in with_context
     assert with_context.endswith("Question: Where?")
     assert "Notes" not in build_prompt("Where?")
     assert len(template_hash()) == 16
-
-
-def test_dirty_flag_sees_edits_anywhere_in_the_repository(tmp_path: Path) -> None:
-    import subprocess
-
-    from hei_nw.eval import git_state
-
-    repo = tmp_path / "repo"
-    (repo / "packages" / "eval").mkdir(parents=True)
-    (repo / "top.py").write_text("x = 1\n")
-    (repo / "reports").mkdir()
-    (repo / "reports" / "r.json").write_text("{}\n")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
-    subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"],
-        check=True,
-    )
-    inside = repo / "packages" / "eval"
-    assert git_state(inside)["dirty"] is False
-    (repo / "reports" / "r.json").write_text('{"new": 1}\n')
-    assert git_state(inside)["dirty"] is False  # what runs write does not count
-    (repo / "top.py").write_text("x = 2\n")
-    assert git_state(inside)["dirty"] is True  # an edit outside the package folder does
 
 
 def test_provenance_taken_at_the_start_is_what_the_report_records() -> None:

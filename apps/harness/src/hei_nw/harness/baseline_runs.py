@@ -6,12 +6,9 @@ import argparse
 from typing import Any
 
 from hei_nw.baselines import run_long_context, run_rag, run_rules
+from hei_nw.core import READ_RECIPE
 from hei_nw.eval import ItemResult, RunInputs, oracle_memories
 from hei_nw.models import LoadedModel
-
-MEMORY_CAP = 384
-"""Memory tokens per item when the reader records no cap of its own (four packed traces);
-also what the rule parser reads beside B0."""
 
 
 def run_baseline(
@@ -25,7 +22,7 @@ def run_baseline(
     the rules itself); what it kept or recalled goes into ``summary``."""
     if args.baseline == "rules" and "rules" not in skip:
         memories = oracle_memories(
-            inputs.records, loaded.tokenizer, MEMORY_CAP, args.negatives, args.seed
+            inputs.records, loaded.tokenizer, READ_RECIPE.memory_cap, args.negatives, args.seed
         )
         return {"rules": run_rules(inputs.records, memories, loaded.tokenizer)}
     if args.baseline == "long-context":

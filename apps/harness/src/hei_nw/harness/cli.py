@@ -25,6 +25,7 @@ from typing import Any
 
 from hei_nw.baselines import run_recalled_rag, run_rules
 from hei_nw.consolidate import LoraError, read_record
+from hei_nw.core import READ_RECIPE, versions
 from hei_nw.datasets import generate
 from hei_nw.eval import (
     NO_CONTEXT_TEMPLATE,
@@ -42,16 +43,15 @@ from hei_nw.eval import (
     side_by_side,
     store_memories,
     template_hash,
-    versions,
     write_reports,
 )
 from hei_nw.harness.args import UsageError, check_output_folder
-from hei_nw.harness.baseline_runs import MEMORY_CAP, run_baseline
+from hei_nw.harness.baseline_runs import run_baseline
 from hei_nw.harness.compare import main as compare_main
 from hei_nw.harness.consolidate_cli import consolidate_main
 from hei_nw.harness.consolidated import run_consolidated
 from hei_nw.harness.gated_run import gate_stream, run_gated
-from hei_nw.harness.parser import build_parser
+from hei_nw.harness.parser import build_parser, read_recipe
 from hei_nw.harness.progress import with_progress
 from hei_nw.harness.reader_choice import select_reader
 from hei_nw.harness.summary import print_summary
@@ -181,9 +181,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
     )
     n_items = len(records)
     loaded = load_model(args.model, dtype=args.dtype, device=args.device)
-    settings = GenerationSettings(
-        max_new_tokens=args.max_new_tokens, chat=args.prompt_style == "chat"
-    )
+    settings = GenerationSettings.from_recipe(read_recipe(args))
     geometry = ModelGeometry.from_config(loaded.model.config, loaded.dtype)
     inputs = RunInputs(
         model=loaded.model,
@@ -207,7 +205,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[tuple[Path, Path
         baselines = {name: run for name, run in runs.items() if run is not items}
     else:
         reader, identity = select_reader(args, loaded)
-        cap = reader.config.max_mem_tokens or MEMORY_CAP
+        cap = reader.config.max_mem_tokens or READ_RECIPE.memory_cap
         oracle = oracle_memories(records, loaded.tokenizer, cap, args.negatives, args.seed)
         memories: list[list[int]] = oracle if args.memory == "oracle" else [[] for _ in records]
         if args.memory == "store":

@@ -35,10 +35,10 @@ from hei_nw.consolidate import (
     consolidate_cycles,
     read_record,
 )
+from hei_nw.core import versions
 from hei_nw.datasets import GENERATORS, SPLITS, generate
 from hei_nw.datasets.squad import SquadDataError
 from hei_nw.datasets.squad import load as load_squad
-from hei_nw.eval import versions
 from hei_nw.harness.args import (
     HelpFormatter,
     UsageError,

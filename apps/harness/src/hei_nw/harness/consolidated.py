@@ -24,9 +24,9 @@ from typing import Any
 
 from hei_nw.baselines import run_rules
 from hei_nw.consolidate import is_unknown, load_lora, perplexity_drift, read_record
+from hei_nw.core import READ_RECIPE
 from hei_nw.datasets import Record
 from hei_nw.eval import ItemResult, RunInputs, memory_comparison, oracle_memories, run_b0, run_b1
-from hei_nw.harness.baseline_runs import MEMORY_CAP
 from hei_nw.harness.progress import with_progress
 from hei_nw.harness.reader_choice import select_reader
 from hei_nw.models import LoadedModel
@@ -62,7 +62,7 @@ def run_consolidated(
         memory_name, floor_name = "B3 LoRA, no memory", "B0 no-context (floor)"
     else:
         reader, _identity = select_reader(args, loaded)
-        cap = reader.config.max_mem_tokens or MEMORY_CAP
+        cap = reader.config.max_mem_tokens or READ_RECIPE.memory_cap
         memories = oracle_memories(inputs.records, loaded.tokenizer, cap, 0, args.seed)
         items = timed("B2", lambda tick: run_b1(inputs, reader, memories, False, tick).items)
         b1 = bare(lambda: run_b1(inputs, reader, memories, False).items)

@@ -14,6 +14,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from hei_nw.core import READ_RECIPE
 from hei_nw.datasets.stream import Stream, make_stream
 from hei_nw.eval import ItemResult, RunInputs, memory_comparison, run_b1
 from hei_nw.eval.gated import POLICIES, live_memories, policy_writes
@@ -27,7 +28,6 @@ from hei_nw.eval.gating import (
     reliability,
     scores,
 )
-from hei_nw.harness.baseline_runs import MEMORY_CAP
 from hei_nw.harness.progress import with_progress
 from hei_nw.harness.reader_choice import select_reader
 from hei_nw.models import LoadedModel
@@ -99,7 +99,7 @@ def run_gated(
         ],
     }
     reader, identity = select_reader(args, loaded)
-    cap = reader.config.max_mem_tokens or MEMORY_CAP
+    cap = reader.config.max_mem_tokens or READ_RECIPE.memory_cap
     writes = policy_writes(candidates, args.gate_rate, args.seed)
     runs: dict[str, list[ItemResult]] = {}
     policies: dict[str, Any] = {}

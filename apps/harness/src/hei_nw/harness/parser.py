@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from hei_nw.baselines import DEFAULT_CONTEXT_BUDGET
+from hei_nw.core import READ_RECIPE, ReadRecipe
 from hei_nw.datasets import FIELDS, FORMS, GENERATORS, RENDERS, SPLITS, VALUES
 from hei_nw.harness.args import HelpFormatter, layer_list, non_negative, positive
 from hei_nw.models import DEFAULT_MODEL, DTYPES
@@ -101,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         "runs rules: the template parser reading the same memory)",
     )
     parser.add_argument(
-        "--max-new-tokens", type=positive, default=32, help="generation budget per item"
+        "--max-new-tokens",
+        type=positive,
+        default=READ_RECIPE.max_new_tokens,
+        help="generation budget per item",
     )
     parser.add_argument("--batch-size", type=positive, default=1, help="prompts per generate call")
     parser.add_argument(
@@ -116,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--prompt-style",
         choices=["chat", "plain"],
-        default="chat",
+        default="chat" if READ_RECIPE.chat else "plain",
         help="wrap prompts in the tokenizer's chat template, or not",
     )
     parser.add_argument(
@@ -131,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--adapter",
-        default="default",
+        default=READ_RECIPE.reader,
         help="B1 reader: a saved reader folder, 'none' (fresh reader, every gate 0: predictions "
         "equal the floor) or 'default' (the shipped reader for the default model, else none)",
     )
@@ -173,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--recall-k",
         type=positive,
-        default=4,
+        default=READ_RECIPE.recall_k,
         help="episodes recalled per question (--memory store)",
     )
     parser.add_argument(
@@ -203,3 +207,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def read_recipe(args: argparse.Namespace) -> ReadRecipe:
+    """The run's reading settings as the one recipe ``Memory`` reads too (the memory cap
+    and stop have no option: they are the recipe's)."""
+    return ReadRecipe(
+        recall_k=args.recall_k,
+        memory_cap=READ_RECIPE.memory_cap,
+        max_new_tokens=args.max_new_tokens,
+        stop=READ_RECIPE.stop,
+        chat=args.prompt_style == "chat",
+        reader=args.adapter,
+    )

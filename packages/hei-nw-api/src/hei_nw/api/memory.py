@@ -268,7 +268,7 @@ class Memory:
         """:meth:`recall`, and the superseded episodes it found, read as their current
         versions. Near-ties about the same thing are read newest first."""
         question = check_question(question, self.settings.max_question_chars)
-        k = k or self.settings.recall_k
+        k = k or self.settings.read.recall_k
         settings = self.settings
         with self._lock.reading():
             expired = self._expiry.due()

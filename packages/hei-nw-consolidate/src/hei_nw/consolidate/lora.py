@@ -12,14 +12,14 @@ mismatch deep inside PEFT.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from peft import LoraConfig, PeftModel, get_peft_model, set_peft_model_state_dict
 from safetensors.torch import load_file
+
+from hei_nw.core import write_json_atomic
 
 RECORD = "consolidation.json"
 
@@ -73,7 +73,7 @@ def save_lora(model: PeftModel, folder: str | Path, record: dict[str, Any]) -> P
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(folder))
     base = base_signature(model.get_base_model())
-    _write_json(folder / RECORD, {**record, "base": base})
+    write_json_atomic(folder / RECORD, {**record, "base": base})
     return folder
 
 
@@ -120,12 +120,3 @@ def load_lora_weights(peft_model: PeftModel, folder: str | Path) -> None:
 
 def settings_dict(settings: LoraSettings) -> dict[str, Any]:
     return asdict(settings)
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out, indent=2, sort_keys=True)
-        out.write("\n")
-    Path(temp).chmod(0o644)
-    Path(temp).replace(path)

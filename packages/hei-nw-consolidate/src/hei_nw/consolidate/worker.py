@@ -45,6 +45,7 @@ from hei_nw.consolidate.rows import (
     unknown_rows,
 )
 from hei_nw.consolidate.schedule import QueuedEpisode, Scheduler
+from hei_nw.core import write_atomic
 from hei_nw.memory import Episode
 
 CHECKPOINT = "checkpoint.pt"
@@ -277,15 +278,10 @@ def _lr_factor(step: int, total: int, warmup: int) -> float:
 def _save_checkpoint(
     path: Path, model: PeftModel, optimizer: Any, schedule: Any, state: dict[str, Any]
 ) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    torch.save(
-        {
-            "lora": get_peft_model_state_dict(model),
-            "optimizer": optimizer.state_dict(),
-            "schedule": schedule.state_dict(),
-            "state": state,
-        },
-        temp,
-    )
-    temp.replace(path)
+    saved = {
+        "lora": get_peft_model_state_dict(model),
+        "optimizer": optimizer.state_dict(),
+        "schedule": schedule.state_dict(),
+        "state": state,
+    }
+    write_atomic(path, lambda tmp: torch.save(saved, tmp))

@@ -1,7 +1,6 @@
-"""Evaluation: the modes (B0, B1), the prompt builder, generation runner, scoring,
-provenance and report writing."""
+"""Evaluation: the modes (B0, B1), the prompt builder, generation runner, scoring
+and report writing (files written through :mod:`hei_nw.core`)."""
 
-from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.comparison import memory_comparison, render_comparison, side_by_side
 from hei_nw.eval.families import families_of, family_table, render_families
 from hei_nw.eval.memories import (
@@ -19,7 +18,6 @@ from hei_nw.eval.prompts import (
     prompt_hash,
     template_hash,
 )
-from hei_nw.eval.provenance import git_state, versions
 from hei_nw.eval.recall import RecallRun, fill_store, recall_for
 from hei_nw.eval.report import (
     SCHEMA_VERSION,
@@ -56,7 +54,6 @@ __all__ = [
     "families_of",
     "family_table",
     "fill_store",
-    "git_state",
     "load_report",
     "make_embedder",
     "memory_comparison",
@@ -78,8 +75,5 @@ __all__ = [
     "side_by_side",
     "store_memories",
     "template_hash",
-    "versions",
-    "write_json_atomic",
     "write_reports",
-    "write_text_atomic",
 ]

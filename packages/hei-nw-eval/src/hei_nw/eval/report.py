@@ -15,11 +15,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from hei_nw.core import versions, write_json_atomic, write_text_atomic
 from hei_nw.datasets import DEFAULT_LAG_BINS
-from hei_nw.eval.atomic import write_json_atomic, write_text_atomic
 from hei_nw.eval.comparison import render_comparison
 from hei_nw.eval.families import render_families
-from hei_nw.eval.provenance import versions
 from hei_nw.eval.results import ItemResult, as_rows
 from hei_nw.eval.samples import MAIN_RUN, ReportError, read_samples, samples_path, write_samples
 from hei_nw.eval.scoring import aggregate, bin_by_lag

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hei_nw.core import READ_RECIPE, ReadRecipe
 from hei_nw.datasets import Record, gold_answers
 from hei_nw.eval.prompts import prompt_hash
 from hei_nw.eval.results import ItemResult
@@ -18,12 +19,17 @@ from hei_nw.models import Generation, MemoryReader, generate_batch
 class GenerationSettings:
     """How every prompt of a run is generated (recorded in the report)."""
 
-    max_new_tokens: int = 32
-    chat: bool | None = None
-    stop: tuple[str, ...] = ("\n\n",)
+    max_new_tokens: int = READ_RECIPE.max_new_tokens
+    chat: bool | None = None  # None: the tokenizer's chat template when it has one
+    stop: tuple[str, ...] = READ_RECIPE.stop
     do_sample: bool = False  # greedy: reports must be reproducible
     temperature: float = 0.2  # used only when sampling
     top_p: float = 0.9  # used only when sampling
+
+    @classmethod
+    def from_recipe(cls, recipe: ReadRecipe) -> GenerationSettings:
+        """Greedy generation as ``recipe`` reads (what ``Memory`` does too)."""
+        return cls(max_new_tokens=recipe.max_new_tokens, chat=recipe.chat, stop=recipe.stop)
 
     def as_dict(self) -> dict[str, Any]:
         """What the report records: exactly what every generate call received."""

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hei_nw.eval.atomic import write_text_atomic
+from hei_nw.core import write_text_atomic
 
 MAIN_RUN = "main"
 """The ``run`` of the report's own items (baselines use their names)."""

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from hei_nw.core import write_atomic, write_text_atomic
 from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.hopfield import rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
@@ -42,7 +43,6 @@ from hei_nw.memory.store_files import (
     META,
     Cipher,
     StoreError,
-    atomic,
     open_entry,
     read_log,
     read_meta,
@@ -192,13 +192,13 @@ class EpisodeStore:
             for name in (INDEX_META, KEYS, INDEX):
                 (self.path / name).unlink(missing_ok=True)
             meta = {**read_meta(self.path), "embedder": self.embedder.name}
-            atomic(self.path / META, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
+            write_text_atomic(self.path / META, json.dumps(meta, indent=2))
             self._rekeyed = False
         vectors = self.index.vectors()
-        atomic(self.path / KEYS, lambda p: np.save(p, vectors))
-        atomic(self.path / INDEX, lambda p: self.index.write(str(p)))
+        write_atomic(self.path / KEYS, lambda p: np.save(p, vectors))
+        write_atomic(self.path / INDEX, lambda p: self.index.write(str(p)))
         meta = {"rows": len(vectors), "kind": self.index.kind}
-        atomic(self.path / INDEX_META, lambda p: Path(p).write_text(json.dumps(meta)))
+        write_text_atomic(self.path / INDEX_META, json.dumps(meta))
 
     @classmethod
     def load(cls, path: str | Path, embedder: Embedder, **options: Any) -> EpisodeStore:
@@ -330,7 +330,7 @@ class EpisodeStore:
             "keyer": self.keyer.config(),
             "slots": list(SLOTS),
         }
-        atomic(self.path / META, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
+        write_text_atomic(self.path / META, json.dumps(meta, indent=2))
 
     def _log(self, entry: dict[str, Any]) -> None:
         if self.path is None:

@@ -1,5 +1,4 @@
-"""The episode store's files on disk: names, the format tag, atomic writes, and
-reading the log, the metadata and the key snapshot back (with their failure modes)."""
+"""The episode store's files on disk: names, the format tag, and reading the log, the metadata and the key snapshot back (with their failure modes)."""
 
 from __future__ import annotations
 
@@ -9,6 +8,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+from hei_nw.core import write_text_atomic
 
 FORMAT = "hei-nw-episode-store/1"
 META, LOG, KEYS, INDEX, INDEX_META = (
@@ -31,14 +32,6 @@ class Cipher(Protocol):
 
 class StoreError(ValueError):
     """A store cannot be used as asked; the message is one line for users."""
-
-
-def atomic(target: Path, write: Any) -> None:
-    tmp = target.with_name(f".{target.name}.tmp{target.suffix}")
-    write(tmp)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    tmp.replace(target)
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
@@ -153,4 +146,4 @@ def rewrite_log(
     ]
     lines += [{"op": "delete", "id": i} for i in ids if i not in live]
     body = "".join(json.dumps(entry, sort_keys=True) + "\n" for entry in lines)
-    atomic(path, lambda p: Path(p).write_text(body, encoding="utf-8"))
+    write_text_atomic(path, body)

@@ -32,7 +32,12 @@ if TYPE_CHECKING:
     from hei_nw.models.reader_config import ReaderConfig, ReaderError, check_saved_reader
     from hei_nw.models.reading import forward_with_memory, prepare_reader_memory, reader_attached
     from hei_nw.models.seed import set_seed
-    from hei_nw.models.shipped import load_memory_reader, shipped_reader_path, weights_sha256
+    from hei_nw.models.shipped import (
+        load_memory_reader,
+        reader_folder,
+        shipped_reader_path,
+        weights_sha256,
+    )
     from hei_nw.models.surprise import perplexity, token_nll
 
 _HOMES: dict[str, str] = {
@@ -64,6 +69,7 @@ _HOMES: dict[str, str] = {
     "perplexity": "surprise",
     "prepare_reader_memory": "reading",
     "reader_attached": "reading",
+    "reader_folder": "shipped",
     "set_seed": "seed",
     "shipped_reader_path": "shipped",
     "silence_progress_bars": "loading",
@@ -111,6 +117,7 @@ __all__ = [
     "perplexity",
     "prepare_reader_memory",
     "reader_attached",
+    "reader_folder",
     "set_seed",
     "shipped_reader_path",
     "silence_progress_bars",

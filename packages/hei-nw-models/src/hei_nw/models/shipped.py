@@ -10,8 +10,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from hei_nw.models.names import DEFAULT_MODEL
 from hei_nw.models.reader import MemoryReader
-from hei_nw.models.reader_config import WEIGHTS_NAME, ReaderError
+from hei_nw.models.reader_config import WEIGHTS_NAME, ReaderError, check_saved_reader
 
 SHIPPED_READERS = Path(__file__).with_name("readers")
 DEFAULT_READER = "smollm2-135m-instruct"
@@ -22,6 +23,17 @@ DEFAULT_SPAN_READER = "span-smollm2-135m-instruct"
 
 def shipped_reader_path(name: str = DEFAULT_READER) -> Path:
     return SHIPPED_READERS / name
+
+
+def reader_folder(reader: str, model_id: str) -> Path | None:
+    """The folder a copy-head reader's name means (``ReadRecipe.reader``): ``"default"`` is
+    the shipped reader when ``model_id`` is the default model and None for any other (no
+    reader was trained for it); any other name is a saved reader's folder, checked now
+    (a wrong path costs a second, not the model's load). The API and the harness both
+    choose their reader here."""
+    if reader != "default":
+        return check_saved_reader(reader)
+    return shipped_reader_path() if model_id == DEFAULT_MODEL else None
 
 
 def load_memory_reader(

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from hei_nw.core import READ_RECIPE, ReadRecipe
 from hei_nw.metrics import exact_match
 from hei_nw.models import MemoryReader, generate_batch
 from hei_nw.train.examples import Example
@@ -18,9 +19,10 @@ def exact_match_rate(
     reader: MemoryReader | None,
     examples: Sequence[Example],
     batch_size: int = 16,
-    max_new_tokens: int = 24,
+    recipe: ReadRecipe = READ_RECIPE,
 ) -> dict[str, Any]:
-    """EM overall and by example kind; ``reader`` None is the no-memory floor."""
+    """EM overall and by example kind; ``reader`` None is the no-memory floor. Answers
+    are generated as ``recipe`` reads (the product's budget and stop)."""
     hits: dict[str, list[float]] = defaultdict(list)
     predictions = []
     was_training = reader.training if reader is not None else False
@@ -33,8 +35,8 @@ def exact_match_rate(
                 warnings.simplefilter("ignore", UserWarning)  # closed gates at step 0
                 outputs = generate_batch(
                     [e.prompt for e in chunk],
-                    max_new_tokens=max_new_tokens,
-                    stop=["\n"],
+                    max_new_tokens=recipe.max_new_tokens,
+                    stop=list(recipe.stop),
                     mem_tokens=[e.memory_ids for e in chunk] if reader is not None else None,
                     adapter=reader,
                     model=model,

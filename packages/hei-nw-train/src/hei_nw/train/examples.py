@@ -25,8 +25,8 @@ from functools import cache
 from typing import Any
 
 from hei_nw.datasets import generate
-from hei_nw.eval import build_prompt
 from hei_nw.models import encode_prompt
+from hei_nw.models.prompts import build_prompt
 from hei_nw.pack import SLOTS, pack_trace
 
 MAX_TRACE_TOKENS = 96

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -26,7 +25,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 from tqdm import tqdm
 
-from hei_nw.eval.atomic import write_json_atomic
+from hei_nw.core import write_atomic, write_json_atomic
 from hei_nw.models.span_reading import MAX_EPISODE_TOKENS, QUESTION_LEAD, SpanInputs, read_states
 from hei_nw.train.span_rows import SpanRow, rows
 
@@ -127,11 +126,8 @@ def _save_shard(path: Path, cached: list[tuple[SpanRow, SpanInputs]], attempted:
                 "kind": row.kind,
             }
         )
-    tmp = path.with_name(f".{path.name}.tmp")
-    save_file(tensors, tmp, metadata={"rows": json.dumps(meta), "attempted": str(attempted)})
-    with tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    metadata = {"rows": json.dumps(meta), "attempted": str(attempted)}
+    write_atomic(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
 
 def shard_attempted(path: Path) -> int:

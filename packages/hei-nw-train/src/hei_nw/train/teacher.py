@@ -16,8 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from hei_nw.eval import build_prompt
 from hei_nw.models import encode_prompt
+from hei_nw.models.prompts import build_prompt
 from hei_nw.train.batching import Batch, collate
 from hei_nw.train.examples import Example
 from hei_nw.train.loading import LoadedBase

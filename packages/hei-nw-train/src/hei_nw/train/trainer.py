@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shlex
 import sys
 import time
@@ -24,7 +23,14 @@ from typing import Any
 import torch
 from tqdm.auto import tqdm
 
-from hei_nw.eval import git_state, versions, write_json_atomic
+from hei_nw.core import (
+    append_line_synced,
+    git_state,
+    versions,
+    write_atomic,
+    write_json_atomic,
+    write_text_atomic,
+)
 from hei_nw.models import MemoryReader, build_memory_reader, forward_with_memory, set_seed
 from hei_nw.pack import TEMPLATE
 from hei_nw.train.batching import answer_loss, collate
@@ -249,10 +255,7 @@ def _finish(
 
 
 def _append_log(out: Path, entry: dict[str, Any]) -> None:
-    with (out / LOG).open("a") as handle:
-        handle.write(json.dumps(entry) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    append_line_synced(out / LOG, json.dumps(entry))
 
 
 def _save_checkpoint(
@@ -270,11 +273,7 @@ def _save_checkpoint(
         "scheduler": scheduler.state_dict(),
         "log": log,
     }
-    tmp = out / f".{CHECKPOINT}.tmp"
-    torch.save(state, tmp)
-    with tmp.open("rb") as handle:
-        os.fsync(handle.fileno())
-    tmp.replace(out / CHECKPOINT)
+    write_atomic(out / CHECKPOINT, lambda tmp: torch.save(state, tmp))
 
 
 def _load_checkpoint(
@@ -286,8 +285,5 @@ def _load_checkpoint(
     scheduler.load_state_dict(state["scheduler"])
     log: list[dict[str, Any]] = state["log"]
     # The JSONL may hold steps after the checkpoint (a killed run): keep it in step.
-    lines = "".join(json.dumps(e) + "\n" for e in log)
-    tmp = out / f".{LOG}.tmp"
-    tmp.write_text(lines)
-    tmp.replace(out / LOG)
+    write_text_atomic(out / LOG, "".join(json.dumps(e) + "\n" for e in log))
     return int(state["step"]), log

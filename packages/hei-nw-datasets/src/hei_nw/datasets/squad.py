@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from hei_nw.core import write_atomic, write_bytes_atomic
 from hei_nw.datasets.records import Episode, Record, make_trace, new_record
 
 SDIST = "bigbench-1.0.0.tar.gz"
@@ -118,9 +119,7 @@ def fetch(folder: Path | None = None, sha256: str = SDIST_SHA256) -> Path:
             data = tar.extractfile(member)
             if data is None:
                 raise SquadDataError(f"{SDIST} holds no file {name}")
-            tmp = folder / f".{name}.tmp"
-            tmp.write_bytes(data.read())
-            tmp.replace(folder / name)
+            write_bytes_atomic(folder / name, data.read())
             extracted += member.size
     size = archive.stat().st_size
     archive.unlink()  # the five files are all we keep
@@ -140,11 +139,13 @@ def _download(target: Path) -> None:
             parser.feed(response.read().decode("utf-8", "replace"))
         href = next(link for link in parser.links if link.split("#")[0].endswith("/" + SDIST))
         url = urllib.parse.urljoin(page_url, href.split("#")[0])
-        tmp = target.with_name(f".{target.name}.part")
-        with urllib.request.urlopen(url, timeout=600) as response, tmp.open("wb") as out:
-            while chunk := response.read(1 << 20):
-                out.write(chunk)
-        tmp.replace(target)
+
+        def stream(tmp: Path) -> None:
+            with urllib.request.urlopen(url, timeout=600) as response, tmp.open("wb") as out:
+                while chunk := response.read(1 << 20):
+                    out.write(chunk)
+
+        write_atomic(target, stream)
     except (OSError, StopIteration) as exc:
         raise SquadDataError(
             f"cannot download {SDIST} from {index_url()} ({exc}); with network, run: {FETCH_COMMAND}"

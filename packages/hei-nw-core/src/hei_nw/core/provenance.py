@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 OUR_DISTRIBUTIONS = (
+    "hei-nw-core",
     "hei-nw-adapter",
     "hei-nw-pack",
+    "hei-nw-datasets",
+    "hei-nw-metrics",
     "hei-nw-models",
     "hei-nw-eval",
     "hei-nw-memory",
@@ -18,6 +21,7 @@ OUR_DISTRIBUTIONS = (
     "hei-nw-consolidate",
     "hei-nw-api",
     "hei-nw-harness",
+    "hei-nw-server",
 )
 
 

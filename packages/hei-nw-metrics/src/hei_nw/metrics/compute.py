@@ -18,8 +18,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import torch
-
 ATTENTION_FLOPS_FORMULA = (
     "attention_flops = 4*d_model*n_layers*(sum_{i=1..P} i + sum_{j=1..G} (P+j)) "
     "(QK^T and AV matmuls only; P prompt tokens, G generated tokens)"
@@ -46,7 +44,7 @@ def estimate_attention_flops(
     return 4 * d_model * n_layers * (prefill_pairs + decode_pairs)
 
 
-def dtype_bytes(dtype: str | torch.dtype) -> int:
+def dtype_bytes(dtype: object) -> int:
     name = str(dtype).removeprefix("torch.")
     if name not in _DTYPE_BYTES:
         raise ValueError(f"unknown dtype {dtype!r}; known: {', '.join(_DTYPE_BYTES)}")
@@ -54,7 +52,7 @@ def dtype_bytes(dtype: str | torch.dtype) -> int:
 
 
 def estimate_kv_bytes(
-    tokens: int, n_layers: int, n_kv_heads: int, head_dim: int, dtype: str | torch.dtype
+    tokens: int, n_layers: int, n_kv_heads: int, head_dim: int, dtype: object
 ) -> int:
     """Bytes of KV cache holding ``tokens`` positions."""
     if min(tokens, n_layers, n_kv_heads, head_dim) < 0:
@@ -86,7 +84,7 @@ class ModelGeometry:
     dtype: str
 
     @classmethod
-    def from_config(cls, config: Any, dtype: str | torch.dtype) -> ModelGeometry:
+    def from_config(cls, config: Any, dtype: object) -> ModelGeometry:
         """Read the geometry from a HuggingFace config (GPT-2 style names map too)."""
         heads = int(config.num_attention_heads)
         return cls(
