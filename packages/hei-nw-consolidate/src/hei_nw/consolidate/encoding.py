@@ -1,4 +1,5 @@
-"""Rows -> token ids -> padded batches, and the two losses consolidation uses.
+"""Rows -> token ids -> padded batches, and the two losses consolidation uses (written
+once, in :mod:`hei_nw.train.losses`).
 
 A prompt row is the chat-formatted user turn (the same encoding the evaluation
 prompts get) followed by the target and the stop token; the loss is on the
@@ -14,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from hei_nw.consolidate.rows import Row
 from hei_nw.models.generation import encode_prompt
+from hei_nw.train.losses import cross_entropy, kl_divergence
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,7 @@ def targets_of(batch: RowBatch) -> Tensor:
 
 def target_loss(logits: Tensor, batch: RowBatch) -> Tensor:
     """Mean cross-entropy over target positions (``logits`` from :func:`target_logits`)."""
-    return F.cross_entropy(logits, targets_of(batch).to(logits.device))
-
-
-def kl_to_base(logits: Tensor, base_logits: Tensor) -> Tensor:
-    """Mean KL(base || model) per target position: how far the LoRA moved the base's
-    next-token distribution on this text."""
-    base = F.log_softmax(base_logits, dim=-1)
-    ours = F.log_softmax(logits, dim=-1)
-    return (base.exp() * (base - ours)).sum(-1).mean()
+    return cross_entropy(logits, targets_of(batch).to(logits.device))
 
 
 def generic_term(
@@ -111,7 +104,7 @@ def generic_term(
         return target_loss(logits, batch)
     with torch.no_grad(), model.disable_adapter():
         base = target_logits(model, batch)
-    return kl_weight * kl_to_base(logits, base)
+    return kl_weight * kl_divergence(base, logits)  # how far the LoRA moved the base
 
 
 @torch.no_grad()

@@ -24,7 +24,6 @@ from typing import Any
 
 import torch
 from peft import PeftModel, get_peft_model_state_dict, set_peft_model_state_dict
-from tqdm import tqdm
 
 from hei_nw.consolidate.encoding import (
     EncodedRow,
@@ -45,8 +44,8 @@ from hei_nw.consolidate.rows import (
     unknown_rows,
 )
 from hei_nw.consolidate.schedule import QueuedEpisode, Scheduler
-from hei_nw.core import write_atomic
 from hei_nw.memory import Episode
+from hei_nw.train.loop import AfterStep, LoopSettings, LoopState, finished, run_loop
 
 CHECKPOINT = "checkpoint.pt"
 
@@ -167,6 +166,43 @@ def _batches(
     return out
 
 
+class ReplayObjective:
+    """One replay cycle for :func:`~hei_nw.train.loop.run_loop`: each step's episode rows
+    (answer-only cross-entropy) plus the generic rows' drift term, and the held-out
+    wording's loss at each epoch's end, which decides whether to go on."""
+
+    def __init__(self, model: PeftModel, plan: Plan, config: ConsolidationConfig, pad: int) -> None:
+        self.model, self.plan, self.config, self.pad = model, plan, config, pad
+
+    def parameters(self) -> list[torch.nn.Parameter]:
+        return [p for p in self.model.parameters() if p.requires_grad]
+
+    def weights(self) -> dict[str, Any]:
+        return dict(get_peft_model_state_dict(self.model))
+
+    def load_weights(self, weights: dict[str, Any]) -> None:
+        set_peft_model_state_dict(self.model, weights)
+
+    def loss(self, step: int) -> tuple[torch.Tensor, dict[str, Any]]:
+        batch = collate_rows([self.plan.rows[i] for i in self.plan.steps[step]], self.pad)
+        loss = target_loss(target_logits(self.model, batch), batch)
+        config = self.config
+        drift = generic_term(
+            self.model, self.plan.generic, step, config.generic_per_step, config.kl_weight, self.pad
+        )
+        return loss + drift, {"target_loss": float(loss.item()), "drift": float(drift.item())}
+
+    def after_step(self, step: int, entry: dict[str, Any], state: LoopState) -> AfterStep:
+        if step not in self.plan.epoch_ends:
+            return AfterStep()
+        held = held_out_loss(self.model, self.plan.held_out, self.pad)
+        extra = state.extra
+        extra["held_out"].append(round(held, 4))
+        extra["stale"] = 0 if held < extra["best"] - 1e-3 else extra["stale"] + 1
+        extra["best"] = min(extra["best"], held)
+        return AfterStep(checkpoint=True, stop=extra["stale"] > self.config.patience)
+
+
 def consolidate(
     model: Any,
     tokenizer: Any,
@@ -194,94 +230,42 @@ def consolidate(
     peft_model = attach_lora(model, config.lora)
     if initial is not None:
         load_lora_weights(peft_model, initial)
-    trainable = [p for p in peft_model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=0.0)
-    total = len(plan.steps)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: _lr_factor(s, total, config.warmup_steps)
-    )
-    state: dict[str, Any] = {"step": 0, "history": [], "held_out": [], "best": math.inf, "stale": 0}
-    checkpoint = out / CHECKPOINT
-    if resume and checkpoint.is_file():
-        saved = torch.load(checkpoint, weights_only=False)
-        set_peft_model_state_dict(peft_model, saved["lora"])
-        optimizer.load_state_dict(saved["optimizer"])
-        schedule.load_state_dict(saved["schedule"])
-        state = saved["state"]
     pad = int(
         tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     )
+    objective = ReplayObjective(peft_model, plan, config, pad)
+    optimizer = torch.optim.AdamW(objective.parameters(), lr=config.lr, weight_decay=0.0)
+    total = len(plan.steps)
+    settings = LoopSettings(total, config.warmup_steps, 1.0, config.checkpoint_every, "consolidate")
     started = time.perf_counter()
     peft_model.train()
-    bar = tqdm(
-        total=total, initial=state["step"], desc="consolidate", unit="step", disable=not progress
+    state = run_loop(
+        objective,
+        optimizer,
+        settings,
+        out / CHECKPOINT,
+        resume=resume,
+        max_steps=max_steps,
+        progress=progress,
+        extra={"held_out": [], "best": math.inf, "stale": 0},
     )
-    stopped_early = False
-    last = total if max_steps is None else min(total, state["step"] + max_steps)
-    for step in range(state["step"], last):
-        batch = collate_rows([plan.rows[i] for i in plan.steps[step]], pad)
-        loss = target_loss(target_logits(peft_model, batch), batch)
-        drift = generic_term(
-            peft_model, plan.generic, step, config.generic_per_step, config.kl_weight, pad
-        )
-        optimizer.zero_grad(set_to_none=True)
-        torch.autograd.backward(loss + drift)
-        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-        optimizer.step()
-        schedule.step()
-        state["history"].append([round(loss.item(), 4), round(drift.item(), 4)])
-        state["step"] = step + 1
-        bar.update(1)
-        bar.set_postfix(loss=f"{loss.item():.3f}", drift=f"{drift.item():.3f}")
-        if step in plan.epoch_ends:
-            held = held_out_loss(peft_model, plan.held_out, pad)
-            state["held_out"].append(round(held, 4))
-            state["stale"] = 0 if held < state["best"] - 1e-3 else state["stale"] + 1
-            state["best"] = min(state["best"], held)
-            stopped_early = state["stale"] > config.patience
-        if step in plan.epoch_ends or (step + 1) % config.checkpoint_every == 0 or stopped_early:
-            _save_checkpoint(checkpoint, peft_model, optimizer, schedule, state)
-        if stopped_early:
-            break
-    bar.close()
     peft_model.eval()
-    if state["step"] < total and not stopped_early:  # bounded by max_steps: resume later
-        _save_checkpoint(checkpoint, peft_model, optimizer, schedule, state)
-        return peft_model, {"finished": False, "steps": state["step"], "planned_steps": total}
+    if not finished(state, settings):  # bounded by max_steps: resume later
+        return peft_model, {"finished": False, "steps": state.step, "planned_steps": total}
     full_record = {
         **(record or {}),
         "episodes": [e.id for e in episodes],
         "rows": plan.counts,
-        "steps": state["step"],
+        "steps": state.step,
         "planned_steps": total,
         "finished": True,
-        "stopped_early": stopped_early,
+        "stopped_early": state.stopped_early,
         "initial": None if initial is None else str(initial),
-        "loss": state["history"],
-        "held_out_loss": state["held_out"],
+        "loss": [[round(e["target_loss"], 4), round(e["drift"], 4)] for e in state.log],
+        "held_out_loss": state.extra["held_out"],
         "train_seconds": round(time.perf_counter() - started, 1),
         "config": {**asdict(config), "lora": asdict(config.lora)},
     }
     save_lora(peft_model, out, full_record)
-    checkpoint.unlink(missing_ok=True)
+    (out / CHECKPOINT).unlink(missing_ok=True)
     return peft_model, full_record
-
-
-def _lr_factor(step: int, total: int, warmup: int) -> float:
-    """Linear warm-up, then cosine down to a tenth."""
-    if step < warmup:
-        return (step + 1) / warmup
-    progress = (step - warmup) / max(1, total - warmup)
-    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
-
-
-def _save_checkpoint(
-    path: Path, model: PeftModel, optimizer: Any, schedule: Any, state: dict[str, Any]
-) -> None:
-    saved = {
-        "lora": get_peft_model_state_dict(model),
-        "optimizer": optimizer.state_dict(),
-        "schedule": schedule.state_dict(),
-        "state": state,
-    }
-    write_atomic(path, lambda tmp: torch.save(saved, tmp))

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from hei_nw.train.examples import Example
+from hei_nw.train.losses import cross_entropy
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,6 @@ def answer_loss(logits: Tensor, batch: Batch) -> tuple[Tensor, Tensor]:
     predictions = logits[:, :-1].float()  # (B, K, V)
     mask = batch.target_mask.to(predictions.device)
     targets = batch.targets.to(predictions.device)
-    losses = F.cross_entropy(predictions.transpose(1, 2), targets, reduction="none")  # (B, K)
-    loss = (losses * mask).sum() / mask.sum()
+    loss = cross_entropy(predictions, targets, mask)
     correct = (predictions.argmax(-1) == targets) & mask
     return loss, correct.sum() / mask.sum()

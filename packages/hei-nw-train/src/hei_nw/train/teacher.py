@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from hei_nw.models import encode_prompt
@@ -21,6 +20,7 @@ from hei_nw.models.prompts import build_prompt
 from hei_nw.train.batching import Batch, collate
 from hei_nw.train.examples import Example
 from hei_nw.train.loading import LoadedBase
+from hei_nw.train.losses import kl_divergence
 
 
 def teacher_view(tokenizer: Any, examples: Sequence[Example], chat: bool = True) -> list[Example]:
@@ -45,11 +45,8 @@ def teacher_kl(student_logits: Tensor, teacher_logits: Tensor, batch: Batch) -> 
     stop tokens (left padding aligns them), so position ``i`` of each predicts
     the same target.
     """
-    student = F.log_softmax(student_logits[:, :-1].float(), dim=-1)  # (B, K, V)
-    teacher = F.log_softmax(teacher_logits[:, :-1].float(), dim=-1)  # (B, K, V)
-    per_position = (teacher.exp() * (teacher - student)).sum(-1)  # (B, K)
-    mask = batch.target_mask.to(per_position.device)
-    return (per_position * mask).sum() / mask.sum()
+    mask = batch.target_mask.to(student_logits.device)
+    return kl_divergence(teacher_logits[:, :-1], student_logits[:, :-1], mask)  # over (B, K)
 
 
 def teacher_term(

@@ -1,36 +1,25 @@
-"""The training loop: a frozen base, a memory reader, answers from memory alone.
+"""Training a memory reader: a frozen base, the reader, answers from memory alone.
 
-Built on ``accelerate``: the :class:`~accelerate.Accelerator` places tensors,
-runs bf16 autocast on GPUs (never on CPU) and, under ``accelerate launch``,
-averages gradients over processes, each of which trains on its own slice of
-the (deterministic) example stream. Checkpoints are written atomically every
-``checkpoint_every`` steps; a resumed CPU run continues bit for bit, because
-the batch of step ``s`` is a pure function of ``(seed, s)`` and nothing else is
-random (dropout is 0).
+The reader is one objective of the shared loop (:mod:`hei_nw.train.loop`: schedule,
+clipping, atomic checkpoints, resume, the JSONL log). ``accelerate``'s
+:class:`~accelerate.Accelerator` places tensors, runs bf16 autocast on GPUs (never on
+CPU) and, under ``accelerate launch``, averages gradients over processes, each of which
+trains on its own slice of the (deterministic) example stream. A resumed CPU run
+continues bit for bit, because the batch of step ``s`` is a pure function of
+``(seed, s)`` and nothing else is random (dropout is 0).
 """
 
 from __future__ import annotations
 
-import json
-import math
 import shlex
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
-from tqdm.auto import tqdm
 
-from hei_nw.core import (
-    append_line_synced,
-    git_state,
-    versions,
-    write_atomic,
-    write_json_atomic,
-    write_text_atomic,
-)
+from hei_nw.core import git_state, versions, write_json_atomic
 from hei_nw.models import MemoryReader, build_memory_reader, forward_with_memory, set_seed
 from hei_nw.pack import TEMPLATE
 from hei_nw.train.batching import answer_loss, collate
@@ -39,6 +28,7 @@ from hei_nw.train.curves import plot_curves
 from hei_nw.train.evaluate import exact_match_rate
 from hei_nw.train.examples import MAX_TRACE_TOKENS, SCENARIO_MIX
 from hei_nw.train.loading import LoadedBase, load_base_for_training
+from hei_nw.train.loop import AfterStep, LoopSettings, LoopState, finished, run_loop
 from hei_nw.train.sources import SOURCES, SQUAD_SHARE
 from hei_nw.train.teacher import teacher_term
 
@@ -76,18 +66,6 @@ def _optimizer(reader: MemoryReader, config: TrainConfig) -> torch.optim.AdamW:
     )
 
 
-def _schedule(config: TrainConfig) -> Any:
-    """Linear warm-up, then cosine decay to 10% of the peak rate."""
-
-    def factor(step: int) -> float:
-        if step < config.warmup_steps:
-            return (step + 1) / config.warmup_steps
-        progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
-        return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
-
-    return factor
-
-
 def _build_reader(config: TrainConfig, base: LoadedBase) -> MemoryReader:
     opener = base.tokenizer("<episodic>", add_special_tokens=False)["input_ids"]
     reader = build_memory_reader(
@@ -109,6 +87,73 @@ def _template_hash() -> str:
     return hashlib.sha256(TEMPLATE.encode()).hexdigest()[:16]
 
 
+class ReaderObjective:
+    """The reader's step for :func:`~hei_nw.train.loop.run_loop`: the deterministic batch of
+    step ``s``, the answer-only loss plus the optional KL to the in-context teacher, and a
+    held-out exact-match check every ``eval_every`` steps."""
+
+    def __init__(
+        self, config: TrainConfig, base: LoadedBase, reader: MemoryReader, accelerator: Any
+    ) -> None:
+        self.config, self.base, self.reader, self.accelerator = config, base, reader, accelerator
+        self.source = SOURCES[config.task]
+        # Training evaluates on dev, never on test (test is for release figures only).
+        seed = config.seed + HELD_OUT_SEED_OFFSET
+        self.held_out = self.source(base.tokenizer, "dev", seed, 0, config.eval_n)
+
+    def parameters(self) -> list[torch.nn.Parameter]:
+        return list(self.reader.parameters())
+
+    def weights(self) -> dict[str, Any]:
+        return dict(self.reader.state_dict())
+
+    def load_weights(self, weights: dict[str, Any]) -> None:
+        self.reader.load_state_dict(weights)
+
+    def loss(self, step: int) -> tuple[torch.Tensor, dict[str, Any]]:
+        config, base, accelerator = self.config, self.base, self.accelerator
+        shard = config.batch_size * accelerator.num_processes
+        first = step * shard + accelerator.process_index * config.batch_size
+        examples = self.source(base.tokenizer, "train", config.seed, first, config.batch_size)
+        batch = collate(examples, base.stop_id, base.pad_id)
+        with accelerator.autocast():
+            output = forward_with_memory(
+                base.model,
+                self.reader,
+                batch.input_ids.to(accelerator.device),
+                batch.attention_mask.to(accelerator.device),
+                batch.memory,
+                base.pad_id,
+                cue_ids=[e.prompt_ids for e in examples],
+                logits_to_keep=batch.answer_window,
+            )
+            loss, accuracy = answer_loss(output.logits, batch)
+            kl = teacher_term(config.kl_weight, base, examples, output.logits, accelerator.device)
+            if kl is not None:
+                loss = loss + config.kl_weight * kl
+        numbers: dict[str, Any] = {"token_accuracy": float(accuracy.item())}
+        if kl is not None:
+            numbers["kl_to_teacher"] = float(kl.item())
+        return loss, {**numbers, "gates": self.reader.gates()}
+
+    def backward(self, loss: torch.Tensor) -> None:
+        """``accelerate``'s backward; under ``accelerate launch``, gradients averaged."""
+        self.accelerator.backward(loss)
+        if self.accelerator.num_processes > 1:
+            for parameter in self.reader.parameters():
+                if parameter.grad is not None:
+                    parameter.grad = self.accelerator.reduce(parameter.grad, reduction="mean")
+
+    def after_step(self, step: int, entry: dict[str, Any], state: LoopState) -> AfterStep:
+        if (step + 1) % self.config.eval_every == 0 or step + 1 == self.config.steps:
+            result = exact_match_rate(
+                self.base.model, self.base.tokenizer, self.reader, self.held_out
+            )
+            entry["held_out_em"] = result["em"]
+            entry["held_out_by_kind"] = result["by_kind"]
+        return AfterStep()
+
+
 def train(
     config: TrainConfig, resume: bool = False, quiet: bool = False, stop_after: int | None = None
 ) -> TrainResult | None:
@@ -126,86 +171,27 @@ def train(
     set_seed(config.seed)
     base = load_base_for_training(config, accelerator.device)
     reader = _build_reader(config, base).to(accelerator.device)
-    optimizer = _optimizer(reader, config)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(config))
-    source = SOURCES[config.task]
-    # Training evaluates on dev, never on test (test is for release figures only).
-    held_out = source(base.tokenizer, "dev", config.seed + HELD_OUT_SEED_OFFSET, 0, config.eval_n)
-
+    objective = ReaderObjective(config, base, reader, accelerator)
     # The code that trains is the code at the start: edits made while a long run
     # goes on must not be recorded as its provenance.
     git = git_state()
-    start, log = 0, list[dict[str, Any]]()
-    if resume and (out / CHECKPOINT).exists():
-        start, log = _load_checkpoint(out, reader, optimizer, scheduler, config)
-    floor = exact_match_rate(base.model, base.tokenizer, None, held_out)["em"]
-    shard = config.batch_size * accelerator.num_processes
-    began = time.monotonic()
-    bar = tqdm(
-        range(start, config.steps),
-        initial=start,
-        total=config.steps,
-        disable=quiet or not accelerator.is_main_process,
-        desc="train",
+    floor = exact_match_rate(base.model, base.tokenizer, None, objective.held_out)["em"]
+    settings = LoopSettings(config.steps, config.warmup_steps, config.clip, config.checkpoint_every)
+    state = run_loop(
+        objective,
+        _optimizer(reader, config),
+        settings,
+        out / CHECKPOINT,
+        log_file=out / LOG,
+        resume=resume,
+        max_steps=stop_after,
+        progress=not quiet and accelerator.is_main_process,
+        backward=objective.backward,
+        saves=accelerator.is_main_process,
     )
-    for step in bar:
-        first = step * shard + accelerator.process_index * config.batch_size
-        examples = source(base.tokenizer, "train", config.seed, first, config.batch_size)
-        batch = collate(examples, base.stop_id, base.pad_id)
-        with accelerator.autocast():
-            output = forward_with_memory(
-                base.model,
-                reader,
-                batch.input_ids.to(accelerator.device),
-                batch.attention_mask.to(accelerator.device),
-                batch.memory,
-                base.pad_id,
-                cue_ids=[e.prompt_ids for e in examples],
-                logits_to_keep=batch.answer_window,
-            )
-            loss, accuracy = answer_loss(output.logits, batch)
-            kl = teacher_term(config.kl_weight, base, examples, output.logits, accelerator.device)
-            if kl is not None:
-                loss = loss + config.kl_weight * kl
-        accelerator.backward(loss)
-        if accelerator.num_processes > 1:
-            for parameter in reader.parameters():
-                if parameter.grad is not None:
-                    parameter.grad = accelerator.reduce(parameter.grad, reduction="mean")
-        torch.nn.utils.clip_grad_norm_(reader.parameters(), config.clip)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
-        entry: dict[str, Any] = {
-            "step": step + 1,
-            "loss": float(loss.item()),
-            "token_accuracy": float(accuracy.item()),
-            **({} if kl is None else {"kl_to_teacher": float(kl.item())}),
-            "lr": scheduler.get_last_lr()[0],
-            "gates": reader.gates(),
-            "elapsed_s": time.monotonic() - began,
-        }
-        if (step + 1) % config.eval_every == 0 or step + 1 == config.steps:
-            result = exact_match_rate(base.model, base.tokenizer, reader, held_out)
-            entry["held_out_em"] = result["em"]
-            entry["held_out_by_kind"] = result["by_kind"]
-        log.append(entry)
-        _append_log(out, entry)
-        bar.set_postfix(
-            loss=f"{entry['loss']:.3f}",
-            acc=f"{entry['token_accuracy']:.2f}",
-            **{k: f"{v:.2f}" for k, v in entry["gates"].items()},
-        )
-        pause = (
-            stop_after is not None and step + 1 - start >= stop_after and step + 1 < config.steps
-        )
-        if ((step + 1) % config.checkpoint_every == 0 or pause) and accelerator.is_main_process:
-            _save_checkpoint(out, reader, optimizer, scheduler, step + 1, log)
-        if pause:
-            bar.close()
-            return None
-    bar.close()
-    return _finish(config, base, reader, held_out, floor, log, out, git)
+    if not finished(state, settings):
+        return None
+    return _finish(config, base, reader, objective.held_out, floor, state.log, out, git)
 
 
 def _finish(
@@ -252,38 +238,3 @@ def _finish(
     return TrainResult(
         out, len(log), record["final_loss"] or float("nan"), floor, record["held_out"]
     )
-
-
-def _append_log(out: Path, entry: dict[str, Any]) -> None:
-    append_line_synced(out / LOG, json.dumps(entry))
-
-
-def _save_checkpoint(
-    out: Path,
-    reader: MemoryReader,
-    optimizer: Any,
-    scheduler: Any,
-    step: int,
-    log: list[dict[str, Any]],
-) -> None:
-    state = {
-        "step": step,
-        "reader": reader.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": scheduler.state_dict(),
-        "log": log,
-    }
-    write_atomic(out / CHECKPOINT, lambda tmp: torch.save(state, tmp))
-
-
-def _load_checkpoint(
-    out: Path, reader: MemoryReader, optimizer: Any, scheduler: Any, config: TrainConfig
-) -> tuple[int, list[dict[str, Any]]]:
-    state = torch.load(out / CHECKPOINT, map_location="cpu", weights_only=False)
-    reader.load_state_dict(state["reader"])
-    optimizer.load_state_dict(state["optimizer"])
-    scheduler.load_state_dict(state["scheduler"])
-    log: list[dict[str, Any]] = state["log"]
-    # The JSONL may hold steps after the checkpoint (a killed run): keep it in step.
-    write_text_atomic(out / LOG, "".join(json.dumps(e) + "\n" for e in log))
-    return int(state["step"]), log
