@@ -8,6 +8,7 @@ from hei_nw.baselines import DEFAULT_CONTEXT_BUDGET
 from hei_nw.core import READ_RECIPE, ReadRecipe
 from hei_nw.datasets import FIELDS, FORMS, GENERATORS, RENDERS, SPLITS, VALUES
 from hei_nw.harness.args import HelpFormatter, layer_list, non_negative, positive
+from hei_nw.memory import EMBEDDERS
 from hei_nw.models import DEFAULT_MODEL, DTYPES
 
 
@@ -191,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--store-embedder",
-        choices=["hashing", "minilm"],
+        choices=EMBEDDERS,
         default="hashing",
         help="store embedder (--memory store); the default is the one measured best in "
         "reports/bench/memory.json",

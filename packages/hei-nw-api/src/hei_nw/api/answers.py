@@ -87,7 +87,7 @@ def answer_together(
     latency = time.perf_counter() - began
     answers = []
     for i, ((memory, question, _), (hits, replaced)) in enumerate(zip(asks, found, strict=True)):
-        memory._gate.heard(question)
+        memory.write_policy.gatekeeper.heard(question)
         if i not in generations:
             answers.append(_unknown(latency))
             continue
@@ -98,7 +98,7 @@ def answer_together(
             )
             continue
         # What the system says is never written back as if a user had said it.
-        memory._gate.produced(generations[i]["text"])
+        memory.write_policy.gatekeeper.produced(generations[i]["text"])
         answers.append(
             Answer(
                 text=generations[i]["text"],

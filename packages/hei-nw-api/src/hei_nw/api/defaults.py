@@ -54,12 +54,20 @@ class MemorySettings:
     note - a wrong link hides a current note, so it is not the default."""
     recency_similarity: float = 0.5
     """How alike (key cosine) a near-tie must be to the best hit to count as the same thing."""
+    embedder: str = "hashing"
+    """Which embedder makes recall keys (``hei_nw.memory.EMBEDDERS``): ``"hashing"``, or
+    ``"minilm"`` (needs ``hei-nw-memory[minilm]``; its keys are not keyed by the
+    encryption secret). Hashed keys were chosen beside MiniLM (below)."""
     embedder_dim: int = 2048
     """Hashed word + trigram keys, 2048-d, chosen on the train vocabulary (10k episodes):
     P@1 0.993 where MiniLM gave 0.657 (reports/bench/memory.json,
     ``selection_train_split_10k``; the test-vocabulary sizes there are reported only)."""
     keys: str = "dense"
     """Dense keys, chosen beside them: 0.993 against 0.720 for DG keys (hashing)."""
+    index: str = "auto"
+    """The vector index (``hei_nw.memory.INDEXES``): exact search, rebuilt as HNSW past
+    20,000 episodes (``"auto"``: exact takes 1-2 ms a query below that), or ``"exact"`` /
+    ``"hnsw"`` always."""
     redact: bool = True
     """Remove e-mail addresses, phone numbers, card numbers and IBANs before writing."""
     max_question_chars: int = 1_000

@@ -13,7 +13,7 @@ from hei_nw.api.checks import MemoryUsageError
 from hei_nw.api.defaults import MemorySettings
 from hei_nw.api.encryption import EncryptionKeyError, cipher_from_env, feature_secret
 from hei_nw.api.locks import FolderLock
-from hei_nw.memory import EpisodeStore, HashingEmbedder, StoreError
+from hei_nw.memory import EpisodeStore, StoreError, make_embedder
 
 STORE = "store"
 
@@ -25,20 +25,21 @@ def open_folder(
     for it (None when read-only). Errors are one line (:class:`MemoryUsageError`)."""
     if root.exists() and not root.is_dir():
         raise MemoryUsageError(f"{root} is a file, not a memory folder")
-    embedder = HashingEmbedder(settings.embedder_dim, secret=feature_secret())
     writer = None if read_only else FolderLock(root, settings.lock_timeout_s)
     try:
         if writer is not None:
             writer.acquire()
             _remove_stray_temporaries(root / STORE)
         cipher = cipher_from_env()  # encryption at rest when a key is set
+        embedder = make_embedder(settings.embedder, settings.embedder_dim, feature_secret())
         if (root / STORE / "store.json").exists():
-            store = EpisodeStore.load(root / STORE, embedder, cipher=cipher)
-        elif read_only:
-            store = EpisodeStore(embedder, keys=settings.keys, cipher=cipher)
+            store = EpisodeStore.load(root / STORE, embedder, cipher=cipher, index=settings.index)
         else:
-            store = EpisodeStore(embedder, root / STORE, keys=settings.keys, cipher=cipher)
-    except (StoreError, EncryptionKeyError) as exc:
+            path = None if read_only else root / STORE
+            store = EpisodeStore(
+                embedder, path, keys=settings.keys, cipher=cipher, index=settings.index
+            )
+    except (StoreError, EncryptionKeyError, ValueError) as exc:
         if writer is not None:
             writer.release()
         raise MemoryUsageError(str(exc).splitlines()[0]) from None

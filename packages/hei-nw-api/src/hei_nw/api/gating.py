@@ -33,7 +33,8 @@ from hei_nw.memory import (
 )
 
 if TYPE_CHECKING:
-    from hei_nw.api.memory import Memory
+    from hei_nw.api.defaults import MemorySettings
+    from hei_nw.api.lazy_engine import LazyEngine
 
 GATES = ("off", "hygiene", "salience")
 STREAM_CHARS = 2_000
@@ -69,15 +70,14 @@ def normalise_words(text: str) -> list[str]:
 
 
 class Gatekeeper:
-    """One memory's gate state: its recent stream, its own output, its surprise window."""
+    """One memory's gate state: its recent stream, its own output, its surprise window.
+    Given the store it guards and the engine surprise is measured with (loaded only for
+    the salience gate)."""
 
-    def __init__(self, memory: Memory) -> None:
-        if memory.settings.gate not in GATES:
-            raise ValueError(
-                f"unknown gate {memory.settings.gate!r}; choose from {', '.join(GATES)}"
-            )
-        self.memory = memory
-        self.settings = memory.settings
+    def __init__(self, settings: MemorySettings, store: EpisodeStore, engine: LazyEngine) -> None:
+        if settings.gate not in GATES:
+            raise ValueError(f"unknown gate {settings.gate!r}; choose from {', '.join(GATES)}")
+        self.settings, self.store, self.engine = settings, store, engine
         self.gate = WriteGate(threshold=self.settings.gate_threshold)
         self.surprise = SurpriseWindow()
         self._own_output: deque[str] = deque(maxlen=512)
@@ -100,7 +100,7 @@ class Gatekeeper:
         A restatement is checked first: the user wrote it, so it is named as what it
         is - already stored, under that id - even when the system once recalled it."""
         # One search serves both novelty (the nearest key) and the restatement check.
-        hits = self.memory.store.recall(text, 3)  # [] for an empty store
+        hits = self.store.recall(text, 3)  # [] for an empty store
         novelty = 1.0 if not hits else max(0.0, 1.0 - hits[0].score)
         signals = Signals(surprise=0.0, novelty=novelty, reward=reward, pin=pin)
         score = self.gate.score(signals)
@@ -123,7 +123,7 @@ class Gatekeeper:
             return Decision(True, score, float("-inf"), signals, reason), None
         from hei_nw.models import token_nll  # the model only for the salience gate
 
-        engine = self.memory.engine
+        engine = self.engine.get()
         mean_nll, _ = token_nll(engine.loaded.model, engine.tokenizer, text, context)
         signals = Signals(self.surprise.z(mean_nll), novelty, reward, pin)
         tokens = len(engine.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -145,9 +145,9 @@ class Gatekeeper:
         return None
 
     # -- letting go -------------------------------------------------------------------
-    def evict(self, store: EpisodeStore) -> tuple[str, ...]:
+    def evict(self) -> tuple[str, ...]:
         """Delete the lowest decayed-salience unpinned episodes beyond capacity."""
-        capacity = self.settings.capacity
+        store, capacity = self.store, self.settings.capacity
         evicted: list[str] = []
         while capacity is not None and len(store) > capacity:
             episodes = store.episodes()

@@ -15,9 +15,8 @@ writes a folder at a time; within it, writes go one at a time and recalls concur
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +30,12 @@ from hei_nw.api.checks import (
 )
 from hei_nw.api.defaults import DEFAULTS, MemorySettings, choosing
 from hei_nw.api.encryption import EncryptionKeyError, cipher_to_seal_with
-from hei_nw.api.expiry import Expiries
 from hei_nw.api.folder import open_folder
-from hei_nw.api.gating import Gatekeeper, Written
-from hei_nw.api.history import Lineage, detected_update, read_current
+from hei_nw.api.gating import Written
+from hei_nw.api.history import read_current
+from hei_nw.api.lazy_engine import LazyEngine
 from hei_nw.api.locks import FolderLock, ReadWriteLock
+from hei_nw.api.write_policy import WritePolicy
 from hei_nw.memory import Episode, EpisodeStore, Hit, StoreError, prefer_recent, render_text
 
 if TYPE_CHECKING:  # the model stack loads on the first ask, not on import
@@ -63,12 +63,11 @@ class Memory:
         self._writer = writer
         self._closed = False
         self._store = store
-        self._engine = engine
+        self._engine = LazyEngine(settings, engine)
         self._lock = ReadWriteLock()
-        self._loading = threading.Lock()
-        self._gate = Gatekeeper(self)
-        episodes = store.episodes()
-        self._expiry, self._lineage = Expiries(episodes), Lineage(episodes)
+        self.write_policy = WritePolicy(settings, store, self._engine)
+        """What gets written, superseded, expired and evicted (:mod:`hei_nw.api.write_policy`)."""
+        self._lineage, self._expiry = self.write_policy.lineage, self.write_policy.expiry
 
     # -- opening ----------------------------------------------------------------
     @classmethod
@@ -123,7 +122,7 @@ class Memory:
             return
         with self._lock.writing():
             try:
-                if not self._purge_expired():
+                if not self.write_policy.purge_expired():
                     self._store.save()  # (a purge's compaction saved it already)
             finally:
                 self._closed = True
@@ -138,12 +137,7 @@ class Memory:
     @property
     def engine(self) -> Engine:
         """The model and reader, loaded on first use."""
-        with self._loading:
-            if self._engine is None:
-                from hei_nw.api.engine import Engine  # torch and transformers, only now
-
-                self._engine = Engine.load(self.settings)
-        return self._engine
+        return self._engine.get()
 
     # -- writing ----------------------------------------------------------------
     def remember(
@@ -172,65 +166,25 @@ class Memory:
         redacting = self.settings.redact if redact_private is None else redact_private
         text, trace, removed = clean_episode(episode, redacting, self.settings.max_text_chars)
         key_text = text if text is not None else render_text(trace or {})
-        redactions = removed or {}
         with self._lock.writing():
-            self._purge_expired()  # an expired note is gone: writing it again is new
-            declared = replaces is not None
-            if replaces is not None and replaces not in self._store:
-                raise UnknownEpisodeError(replaces)
-            if not declared and (similarity := self.settings.update_similarity) is not None:
-                replaces = detected_update(key_text, self._store.nearest(key_text), similarity)
-            replaces = None if replaces is None else self._lineage.current(replaces)
-            decision, existing = self._gate.decide(key_text, pin, reward)
-            if not decision.write:
-                verdict = decision.as_dict()
-                return Written(None, False, decision.reason, redactions, verdict, (), existing)
-            meta = {
-                "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "source": source,
-                "pin": bool(pin),
-                "reward": float(reward),
-                "redaction": removed if removed is not None else "off (opted out)",
-                "gate": decision.as_dict(),
-                "salience": decision.score,
-                **({"expires_at": expiry} if expiry is not None else {}),
-                **({"supersedes": replaces} if replaces is not None else {}),
-                **({"update": "declared" if declared else "detected"} if replaces else {}),
-            }
-            episode_id = self._store.write(trace, text, meta)
-            self._lineage.add(episode_id, meta)
-            if expiry is not None:
-                self._expiry.add(episode_id, expiry)
-            evicted = self._gate.evict(self._store)
-            if evicted:
-                self._store.compact()  # an evicted episode leaves every file
-                self._lineage.rebuild(self._store.episodes())
-        return Written(episode_id, True, decision.reason, redactions, decision.as_dict(), evicted)
+            return self.write_policy.write(
+                text,
+                trace,
+                key_text,
+                pin=pin,
+                reward=reward,
+                source=source,
+                expiry=expiry,
+                replaces=replaces,
+                redaction=removed,
+            )
 
     def forget(self, episode_id: str) -> None:
         """Delete an episode for good: its text leaves every file of the store (the log
         is compacted and the index rebuilt), and expired episodes go with it."""
         self._check_writable()
         with self._lock.writing():
-            try:
-                self._store.delete(episode_id)
-            except StoreError:
-                raise UnknownEpisodeError(episode_id) from None
-            self._expiry.discard(episode_id)
-            if not self._purge_expired():
-                self._store.compact()
-            self._lineage.rebuild(self._store.episodes())  # the note it replaced is current
-
-    def _purge_expired(self) -> bool:
-        """Delete the expired episodes and compact (under the write lock); whether any were."""
-        expired = self._expiry.due()
-        for episode_id in expired:
-            self._store.delete(episode_id)
-            self._expiry.discard(episode_id)
-        if expired:
-            self._store.compact()
-            self._lineage.rebuild(self._store.episodes())
-        return bool(expired)
+            self.write_policy.forget(episode_id)
 
     # -- reading ----------------------------------------------------------------
     def episodes(self) -> list[Episode]:

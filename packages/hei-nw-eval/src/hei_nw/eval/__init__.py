@@ -6,7 +6,6 @@ from hei_nw.eval.families import families_of, family_table, render_families
 from hei_nw.eval.memories import (
     StoreRun,
     StoreSettings,
-    make_embedder,
     oracle_memories,
     store_memories,
 )
@@ -55,7 +54,6 @@ __all__ = [
     "family_table",
     "fill_store",
     "load_report",
-    "make_embedder",
     "memory_comparison",
     "oracle_memories",
     "pair_summary",

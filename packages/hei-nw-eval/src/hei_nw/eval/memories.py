@@ -10,7 +10,7 @@ from typing import Any
 
 from hei_nw.datasets import Episode, Record, oracle_episodes
 from hei_nw.eval.recall import fill_store, recall_for
-from hei_nw.memory import Embedder, HashingEmbedder
+from hei_nw.memory import make_embedder
 from hei_nw.pack import pack_episodes
 
 
@@ -40,15 +40,6 @@ def oracle_memories(
         random.Random(f"hei-nw/oracle/{seed}/{record['id']}").shuffle(episodes)
         memories.append(pack_episodes(episodes, tokenizer, cap))
     return memories
-
-
-def make_embedder(name: str) -> Embedder:
-    """``hashing`` (words + character trigrams, 2048-d) or ``minilm`` (all-MiniLM-L6-v2)."""
-    if name == "minilm":
-        from hei_nw.memory.minilm import MiniLMEmbedder
-
-        return MiniLMEmbedder()
-    return HashingEmbedder(2048)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,13 @@ Depends on numpy and faiss-cpu (and the packer's slot names); embedders are
 passed in. ``hei_nw.memory.minilm`` (extra ``[minilm]``) holds the dense embedder.
 """
 
-from hei_nw.memory.embedders import Embedder, HashingEmbedder, normalize_rows
+from hei_nw.memory.embedders import (
+    EMBEDDERS,
+    Embedder,
+    HashingEmbedder,
+    make_embedder,
+    normalize_rows,
+)
 from hei_nw.memory.gate import (
     Decision,
     GateWeights,
@@ -15,7 +21,7 @@ from hei_nw.memory.gate import (
     decayed_salience,
 )
 from hei_nw.memory.hopfield import complete, rerank
-from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
+from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, INDEXES, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
 from hei_nw.memory.recency import prefer_recent
 from hei_nw.memory.store import Episode, EpisodeStore, Hit, StoreError, episode_id
@@ -24,6 +30,8 @@ from hei_nw.memory.trace import render_text, validate_trace
 
 __all__ = [
     "DEFAULT_HNSW_THRESHOLD",
+    "EMBEDDERS",
+    "INDEXES",
     "Cipher",
     "DGKeyer",
     "Decision",
@@ -44,6 +52,7 @@ __all__ = [
     "complete",
     "decayed_salience",
     "episode_id",
+    "make_embedder",
     "make_keyer",
     "normalize_rows",
     "prefer_recent",

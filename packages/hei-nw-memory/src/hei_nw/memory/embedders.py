@@ -81,3 +81,20 @@ class HashingEmbedder:
                 value = int.from_bytes(digest, "little")
                 out[row, value % self._dim] += 1.0 if (value >> 63) & 1 else -1.0
         return normalize_rows(out)
+
+
+EMBEDDERS = ("hashing", "minilm")
+"""The embedders a setting can name (``MemorySettings.embedder``, ``--store-embedder``)."""
+
+
+def make_embedder(name: str, dim: int = 2048, secret: bytes | None = None) -> Embedder:
+    """The embedder ``name`` names: ``"hashing"`` (words + character trigrams into ``dim``
+    buckets, keyed by ``secret`` when given) or ``"minilm"`` (all-MiniLM-L6-v2, 384-d, from
+    the ``[minilm]`` extra; its keys are not keyed, so ``secret`` is not used)."""
+    if name == "hashing":
+        return HashingEmbedder(dim, secret=secret)
+    if name == "minilm":
+        from hei_nw.memory.minilm import MiniLMEmbedder  # torch and transformers, only now
+
+        return MiniLMEmbedder()
+    raise ValueError(f"unknown embedder {name!r}; choose from {', '.join(EMBEDDERS)}")

@@ -18,6 +18,11 @@ DEFAULT_HNSW_THRESHOLD = 20_000
 """Exact search over 20k 384-d keys takes ~1-2 ms on one core; above it HNSW pays off."""
 
 
+INDEXES = ("auto", "exact", "hnsw")
+"""Index backends a setting can name: exact, then HNSW past the threshold (``auto``), or
+one of them always."""
+
+
 @dataclass(frozen=True)
 class HNSWSettings:
     m: int = 32

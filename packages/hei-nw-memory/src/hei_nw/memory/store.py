@@ -31,7 +31,7 @@ import numpy as np
 from hei_nw.core import write_atomic, write_text_atomic
 from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.hopfield import rerank
-from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, HNSWSettings, VectorIndex
+from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, INDEXES, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import Keyer, keyer_from_config, make_keyer
 from hei_nw.memory.records import Episode, Hit, episode_id
 from hei_nw.memory.store_files import (
@@ -74,6 +74,7 @@ class EpisodeStore:
         *,
         hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
         hnsw: HNSWSettings | None = None,
+        index: str = "auto",
         hopfield_steps: int = 0,
         hopfield_beta: float = 8.0,
         hopfield_candidates: int = 16,
@@ -83,7 +84,10 @@ class EpisodeStore:
         self.embedder = embedder
         self.cipher = cipher
         self.keyer = _keyer or make_keyer(keys, embedder.dim)
-        self.index = VectorIndex(self.keyer.dim, hnsw_threshold, hnsw)
+        if index not in INDEXES:
+            raise StoreError(f"unknown index {index!r}; choose from {', '.join(INDEXES)}")
+        force = None if index == "auto" else index
+        self.index = VectorIndex(self.keyer.dim, hnsw_threshold, hnsw, force)
         self.hopfield_steps, self.hopfield_beta = hopfield_steps, hopfield_beta
         self.hopfield_candidates = hopfield_candidates
         self.path = None if path is None else Path(path)
