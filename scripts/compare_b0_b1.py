@@ -1,6 +1,6 @@
 """Compare B0 and B1 metrics files: ``python scripts/compare_b0_b1.py B0.json B1.json``.
 
-A thin wrapper over ``hei_nw.harness.compare`` (see its docstring for exit
+A thin wrapper over ``hei_nw.harness.commands.compare`` (see its docstring for exit
 codes). Under a plain ``python`` that lacks the workspace it re-runs itself
 through ``uv run``, so the command works from a fresh clone as written.
 """
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 try:
-    from hei_nw.harness.compare import main
+    from hei_nw.harness.commands.compare import main
 except ImportError:
     uv = shutil.which("uv")
     if uv is None or os.environ.get("HEI_NW_REEXEC"):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from hei_nw.eval.samples import write_samples
-from hei_nw.harness.compare import EXIT_DELTA, EXIT_INPUT, EXIT_OK, main
+from hei_nw.harness.commands.compare import EXIT_DELTA, EXIT_INPUT, EXIT_OK, main
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "compare_b0_b1.py"
 

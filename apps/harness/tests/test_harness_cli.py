@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hei_nw.harness import build_parser
-from hei_nw.harness.cli import default_outdir
+from hei_nw.harness.commands.run import default_outdir
 from hei_nw.harness.test_log import HEADER
 
 

@@ -43,6 +43,7 @@ def test_writes_restatements_and_updates_need_only_the_store(tmp_path: Path) -> 
     assert len(policy.store) == 1
     moved = _write(policy, "The team meeting moved to room 7.", replaces=first)
     assert policy.lineage.line(first) == [first, moved]
+    assert moved is not None
     policy.forget(moved)
     assert policy.lineage.current(first) == first  # the old note is current again
 

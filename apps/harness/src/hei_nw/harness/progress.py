@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from tqdm import tqdm
@@ -55,3 +56,11 @@ def with_progress(
         return run(progress.update)
     finally:
         progress.close()
+
+
+@contextmanager
+def counted(description: str, total: int, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A plain progress bar for work that is not answering items (measuring a stream);
+    yields the function that advances it."""
+    with tqdm(total=total, desc=description, unit="segment", disable=quiet) as bar:
+        yield lambda: bar.update(1)
