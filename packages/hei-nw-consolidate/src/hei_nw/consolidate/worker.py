@@ -254,18 +254,27 @@ def consolidate(
         return peft_model, {"finished": False, "steps": state.step, "planned_steps": total}
     full_record = {
         **(record or {}),
-        "episodes": [e.id for e in episodes],
-        "rows": plan.counts,
-        "steps": state.step,
-        "planned_steps": total,
-        "finished": True,
-        "stopped_early": state.stopped_early,
-        "initial": None if initial is None else str(initial),
-        "loss": [[round(e["target_loss"], 4), round(e["drift"], 4)] for e in state.log],
-        "held_out_loss": state.extra["held_out"],
+        **_outcome(episodes, plan, state, initial),
         "train_seconds": round(time.perf_counter() - started, 1),
         "config": {**asdict(config), "lora": asdict(config.lora)},
     }
     save_lora(peft_model, out, full_record)
     (out / CHECKPOINT).unlink(missing_ok=True)
     return peft_model, full_record
+
+
+def _outcome(
+    episodes: Sequence[Episode], plan: Plan, state: LoopState, initial: str | Path | None
+) -> dict[str, Any]:
+    """What a finished replay cycle records: its episodes, rows, steps and losses."""
+    return {
+        "episodes": [e.id for e in episodes],
+        "rows": plan.counts,
+        "steps": state.step,
+        "planned_steps": len(plan.steps),
+        "finished": True,
+        "stopped_early": state.stopped_early,
+        "initial": None if initial is None else str(initial),
+        "loss": [[round(e["target_loss"], 4), round(e["drift"], 4)] for e in state.log],
+        "held_out_loss": state.extra["held_out"],
+    }

@@ -180,10 +180,24 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 
 def render_markdown(report: Mapping[str, Any]) -> str:
-    """The human-readable report."""
-    config = report["config"]
-    git = report["versions"]["git"]
-    lines = [
+    """The human-readable report, section by section."""
+    lines = _run_section(report) + _metrics_section(report)
+    if report.get("comparison"):
+        lines += render_comparison(report["comparison"])
+    lines += render_families(report.get("families", []))
+    lines += _baselines_section(report) + _latency_section(report)
+    if report.get("summary"):
+        lines += ["## Summary", "", "| field | value |", "|---|---|"]
+        lines += [f"| {key} | {_fmt(value, 6)} |" for key, value in report["summary"].items()]
+        lines.append("")
+    lines += _lag_section(report) + _compute_section(report) + _failed_section(report)
+    return "\n".join(lines) + "\n"
+
+
+def _run_section(report: Mapping[str, Any]) -> list[str]:
+    config, versions = report["config"], report["versions"]
+    git = versions["git"]
+    return [
         f"# HEI-NW report — scenario {report['scenario']}, mode {report['mode']}",
         "",
         "## Run",
@@ -195,8 +209,13 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"- generation: {config.get('generation')}",
         f"- prompt template hash: `{config.get('prompt_template_hash')}`",
         f"- git: `{git.get('commit')}`{' (dirty)' if git.get('dirty') else ''}; "
-        f"torch {report['versions'].get('torch')}, transformers {report['versions'].get('transformers')}",
+        f"torch {versions.get('torch')}, transformers {versions.get('transformers')}",
         "",
+    ]
+
+
+def _metrics_section(report: Mapping[str, Any]) -> list[str]:
+    lines = [
         "## Metrics (95% Wilson interval)",
         "",
         "| metric | mean | interval |",
@@ -206,23 +225,23 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         lines.append(
             f"| {name} | {_fmt(value['mean'])} | [{_fmt(value['ci_low'])}, {_fmt(value['ci_high'])}] |"
         )
-    lines += [
-        "",
-        "F1 is a mean of fractional scores; its interval treats it as a rate (approximate).",
-        "",
-    ]
-    if report.get("comparison"):
-        lines += render_comparison(report["comparison"])
-    lines += render_families(report.get("families", []))
+    note = "F1 is a mean of fractional scores; its interval treats it as a rate (approximate)."
+    return [*lines, "", note, ""]
+
+
+def _baselines_section(report: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
     for name in report.get("baselines_identical_to_b0", []):
         lines += [f"Baseline **{name}**: every prompt equals B0's, so it is B0 (no row).", ""]
     for name, baseline in report.get("baselines", {}).items():
         cells = " · ".join(f"{k} {_fmt(v['mean'])}" for k, v in baseline["metrics"].items())
-        lines.append(f"Baseline **{name}**: {cells}")
-        lines.append("")
+        lines += [f"Baseline **{name}**: {cells}", ""]
+    return lines
 
+
+def _latency_section(report: Mapping[str, Any]) -> list[str]:
     latency = report["latency_s"]
-    lines += [
+    return [
         "## Latency (seconds per item)",
         "",
         "| count | mean | p50 | p95 | max |",
@@ -231,12 +250,10 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         f"{_fmt(latency['p95'], 4)} | {_fmt(latency['max'], 4)} |",
         "",
     ]
-    if report.get("summary"):
-        lines += ["## Summary", "", "| field | value |", "|---|---|"]
-        lines += [f"| {key} | {_fmt(value, 6)} |" for key, value in report["summary"].items()]
-        lines.append("")
 
-    lines += [
+
+def _lag_section(report: Mapping[str, Any]) -> list[str]:
+    lines = [
         "## Lag bins",
         "",
         "| Lag bin | n | " + " | ".join(METRICS) + " |",
@@ -245,8 +262,12 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     for row in report["lag_bins"]:
         cells = " | ".join(_fmt(row[name]) for name in METRICS)
         lines.append(f"| {row['bin']} | {row['n']} | {cells} |")
+    return lines
+
+
+def _compute_section(report: Mapping[str, Any]) -> list[str]:
     compute = report["compute"]
-    lines += [
+    lines = [
         "",
         "## Compute",
         "",
@@ -257,17 +278,20 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         "|---|---|---|---|---|",
     ]
     for name, value in compute.items():
-        if name == "formulas":
-            continue
-        lines.append(
-            f"| {name} | {value['items']} | {_fmt(value['mean_prompt_tokens'], 1)} | "
-            f"{value['total_attention_flops']:.3e} | {_fmt(value['mean_kv_cache_bytes'], 0)} |"
-        )
+        if name != "formulas":
+            lines.append(
+                f"| {name} | {value['items']} | {_fmt(value['mean_prompt_tokens'], 1)} | "
+                f"{value['total_attention_flops']:.3e} | {_fmt(value['mean_kv_cache_bytes'], 0)} |"
+            )
+    return lines
+
+
+def _failed_section(report: Mapping[str, Any]) -> list[str]:
     failed = [item for item in report["items"] if not item.get("contains")][:_FAILED_SHOWN]
-    lines += ["", "## Failed items (first few)", ""]
+    lines = ["", "## Failed items (first few)", ""]
     if not failed:
         lines.append("None.")
     for item in failed:
         prediction = str(item["prediction"]).replace("\n", " ").replace("|", "/")
         lines.append(f"- `{item['id']}`: expected **{item['expected']}**, got “{prediction[:200]}”")
-    return "\n".join(lines) + "\n"
+    return lines

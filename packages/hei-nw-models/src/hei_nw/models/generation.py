@@ -79,36 +79,11 @@ def generate_batch(
     input_ids, attention_mask = _left_pad(encoded, pad_id, next(model.parameters()).device)
     eos_ids = _eos_ids(tokenizer, model)
 
-    settings: dict[str, Any] = {
-        "max_new_tokens": max_new_tokens,
-        "do_sample": do_sample,
-        "pad_token_id": pad_id,
-        "eos_token_id": eos_ids,
-    }
-    if do_sample:
-        settings.update(temperature=temperature, top_p=top_p)
+    settings = _generate_settings(max_new_tokens, do_sample, temperature, top_p, pad_id, eos_ids)
     if stop:
-        from transformers import StoppingCriteriaList
-
-        settings["stopping_criteria"] = StoppingCriteriaList(
-            [_StopOnStrings(tokenizer, list(stop), input_ids.shape[1])]
-        )
+        settings["stopping_criteria"] = _stopping(tokenizer, stop, input_ids.shape[1])
     settings.update(kwargs)
-
-    reading = contextlib.nullcontext()
-    if memory_rows is not None and adapter is not None:
-        reader = (
-            adapter
-            if isinstance(adapter, MemoryReader)
-            else MemoryReader.from_adapter(adapter, model)
-        )
-        warn_if_gates_closed(reader)
-        with torch.no_grad():
-            memory = prepare_reader_memory(
-                model, reader, [r or [pad_id] for r in memory_rows], pad_id, cue_ids=encoded
-            )
-        memory = drop_empty_rows(memory, [bool(r) for r in memory_rows])
-        reading = reader_attached(model, reader, memory)  # type: ignore[assignment]
+    reading = _reading(model, adapter, memory_rows, pad_id, encoded)
     with torch.no_grad(), reading:
         output = model.generate(input_ids=input_ids, attention_mask=attention_mask, **settings)
     new_tokens = output[:, input_ids.shape[1] :].tolist()
@@ -117,6 +92,56 @@ def generate_batch(
         _finish(tokenizer, row, len(encoded[i // per_prompt]), eos_ids, stop, max_new_tokens)
         for i, row in enumerate(new_tokens)
     ]
+
+
+def _generate_settings(
+    max_new_tokens: int,
+    do_sample: bool,
+    temperature: float,
+    top_p: float,
+    pad_id: int,
+    eos_ids: Any,
+) -> dict[str, Any]:
+    """``model.generate``'s keyword arguments (sampling settings only when sampling)."""
+    settings: dict[str, Any] = {
+        "max_new_tokens": max_new_tokens,
+        "do_sample": do_sample,
+        "pad_token_id": pad_id,
+        "eos_token_id": eos_ids,
+    }
+    if do_sample:
+        settings.update(temperature=temperature, top_p=top_p)
+    return settings
+
+
+def _stopping(tokenizer: Any, stop: Sequence[str], prompt_width: int) -> Any:
+    """Stopping criteria that end a row at any of ``stop``."""
+    from transformers import StoppingCriteriaList
+
+    return StoppingCriteriaList([_StopOnStrings(tokenizer, list(stop), prompt_width)])
+
+
+def _reading(
+    model: Any,
+    adapter: EpisodicAdapter | MemoryReader | None,
+    memory_rows: list[list[int]] | None,
+    pad_id: int,
+    encoded: list[list[int]],
+) -> Any:
+    """The context in which generation reads memory: the reader attached over the rows'
+    prepared memory (rows without memory left out), or nothing."""
+    if memory_rows is None or adapter is None:
+        return contextlib.nullcontext()
+    reader = (
+        adapter if isinstance(adapter, MemoryReader) else MemoryReader.from_adapter(adapter, model)
+    )
+    warn_if_gates_closed(reader)
+    with torch.no_grad():
+        memory = prepare_reader_memory(
+            model, reader, [r or [pad_id] for r in memory_rows], pad_id, cue_ids=encoded
+        )
+    memory = drop_empty_rows(memory, [bool(r) for r in memory_rows])
+    return reader_attached(model, reader, memory)
 
 
 def _check_memory(

@@ -48,6 +48,10 @@ def warmup_cosine(
     return factor
 
 
+QUIET = ("lr", "elapsed_s")
+"""Log fields the progress bar does not show."""
+
+
 @dataclass
 class LoopState:
     """Where a run is: steps done, their log entries, and the objective's own numbers
@@ -148,28 +152,12 @@ def run_loop(
         state = load_checkpoint(checkpoint, objective, optimizer, schedule)
         if log_file is not None:  # the log may hold steps after the checkpoint: cut them
             write_text_atomic(log_file, "".join(json.dumps(e) + "\n" for e in state.log))
-    last = (
-        settings.total_steps
-        if max_steps is None
-        else min(settings.total_steps, state.step + max_steps)
-    )
-    bar = tqdm(
-        total=settings.total_steps, initial=state.step, desc=settings.desc, disable=not progress
-    )
+    total = settings.total_steps
+    last = total if max_steps is None else min(total, state.step + max_steps)
+    bar = tqdm(total=total, initial=state.step, desc=settings.desc, disable=not progress)
     began = time.monotonic()
     for step in range(state.step, last):
-        loss, numbers = objective.loss(step)
-        backward(loss)
-        torch.nn.utils.clip_grad_norm_(objective.parameters(), settings.clip)
-        optimizer.step()
-        schedule.step()
-        optimizer.zero_grad(set_to_none=True)
-        entry = {
-            "step": step + 1,
-            "loss": float(loss.item()),
-            **numbers,
-            "lr": schedule.get_last_lr()[0],
-        }
+        entry = _update(objective, optimizer, schedule, settings.clip, backward, step)
         entry["elapsed_s"] = time.monotonic() - began
         decision = objective.after_step(step, entry, state)
         state.step, state.stopped_early = step + 1, decision.stop
@@ -177,14 +165,9 @@ def run_loop(
         if log_file is not None and saves:
             append_line_synced(log_file, json.dumps(entry))
         bar.update(1)
-        bar.set_postfix(
-            {
-                k: f"{v:.3f}"
-                for k, v in entry.items()
-                if k in ("loss", *numbers) and isinstance(v, float)
-            }
-        )
-        paused = step + 1 == last and last < settings.total_steps
+        shown = {k: v for k, v in entry.items() if isinstance(v, float) and k not in QUIET}
+        bar.set_postfix({k: f"{v:.3f}" for k, v in shown.items()})
+        paused = step + 1 == last and last < total
         due = (step + 1) % settings.checkpoint_every == 0 or decision.checkpoint or decision.stop
         if saves and (due or paused):
             save_checkpoint(checkpoint, objective, optimizer, schedule, state)
@@ -192,6 +175,29 @@ def run_loop(
             break
     bar.close()
     return state
+
+
+def _update(
+    objective: Objective,
+    optimizer: torch.optim.Optimizer,
+    schedule: Any,
+    clip: float,
+    backward: Callable[[Tensor], None],
+    step: int,
+) -> dict[str, Any]:
+    """One step: the objective's loss, backward, clip, update, schedule; its log entry."""
+    loss, numbers = objective.loss(step)
+    backward(loss)
+    torch.nn.utils.clip_grad_norm_(objective.parameters(), clip)
+    optimizer.step()
+    schedule.step()
+    optimizer.zero_grad(set_to_none=True)
+    return {
+        "step": step + 1,
+        "loss": float(loss.item()),
+        **numbers,
+        "lr": schedule.get_last_lr()[0],
+    }
 
 
 def finished(state: LoopState, settings: LoopSettings) -> bool:
