@@ -101,7 +101,7 @@ def test_cycles_save_one_lora_per_cycle_and_a_rerun_keeps_them(
 def test_the_replay_share_is_a_number_not_only_an_integer(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from hei_nw.harness.commands.consolidate import build_consolidate_parser
+    from hei_nw.harness.commands.consolidate_options import build_consolidate_parser
 
     parse = build_consolidate_parser().parse_args
     assert parse(["--out", "o", "--replay-share", "0.5"]).replay_share == 0.5
@@ -114,7 +114,8 @@ def test_the_replay_share_is_a_number_not_only_an_integer(
 def test_scenario_episodes_without_a_store_equal_the_stores(tmp_path: Path) -> None:
     """--scenario without --store (a machine with no index library) consolidates exactly
     the episodes that --scenario with --store would write and read back."""
-    from hei_nw.harness.commands.consolidate import build_consolidate_parser, load_episodes
+    from hei_nw.harness.commands.consolidate import load_episodes
+    from hei_nw.harness.commands.consolidate_options import build_consolidate_parser
 
     common = ["--scenario", "B", "-n", "4", "--seed", "3", "--out", str(tmp_path / "o")]
     parse = build_consolidate_parser().parse_args

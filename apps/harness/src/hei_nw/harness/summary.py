@@ -74,30 +74,7 @@ def print_summary(report: Mapping[str, Any]) -> None:
             f"[{diff['ci_low']:+.3f}, {diff['ci_high']:+.3f}]"
         )
     lines += _family_lines(report.get("families", []), report["n_items"])
-    summary = report.get("summary", {})
-    if "retrieval" in summary:
-        r = summary["retrieval"]
-        k = r["recall_k"]
-        lines.append(
-            f"store: {r['store_size']} episodes ({r['embedder']}, {r['keys']} keys, {r['index']}) - "
-            f"P@1 {r['p_at_1']:.3f}, MRR {r['mrr']:.3f}, recall@{k} {r[f'recall_at_{k}']:.3f}, "
-            f"recall p50/p95 {1e3 * r['recall_latency_p50_s']:.2f}/{1e3 * r['recall_latency_p95_s']:.2f} ms"
-        )
-    if "memory_vs_rag" in summary:
-        for name, side in summary["memory_vs_rag"].items():
-            lines.append(
-                f"  {name:<6} on the same recall: F1 {side['f1']:.3f}, prompt {side['prompt_tokens_mean']:.0f} "
-                f"tokens + memory {side['memory_tokens_mean']:.0f}, p50 {side['latency_p50_s']:.2f} s"
-            )
-    lines += _gate_lines(summary.get("gate"))
-    if "passage_perplexity" in summary:
-        d = summary["passage_perplexity"]
-        lines.append(
-            f"drift: perplexity on {d['texts']} unseen passages {d['lora']:.2f} with the LoRA, "
-            f"{d['base']:.2f} without (x{d['ratio']:.3f}; limit x{d['limit']:.2f})"
-        )
-    if "reader" in summary:
-        lines.append(f"reader: {summary['reader']} {summary.get('reader_path') or ''}".rstrip())
+    lines += _summary_lines(report.get("summary", {}))
     print("\n".join(lines))
 
 
@@ -125,4 +102,33 @@ def _gate_lines(gate: Mapping[str, Any] | None) -> list[str]:
             f"  writes {name:<14} {policy['writes']:>4}  needed recall {policy['needed_recall']:.2f}  "
             f"near-duplicates {policy['near_duplicate_share']:.3f}  own output {policy['own_output_writes']}"
         )
+    return lines
+
+
+def _summary_lines(summary: Mapping[str, Any]) -> list[str]:
+    """The store's recall, memory beside RAG, the gate, drift and the reader, where run."""
+    lines: list[str] = []
+    if "retrieval" in summary:
+        r = summary["retrieval"]
+        k = r["recall_k"]
+        lines.append(
+            f"store: {r['store_size']} episodes ({r['embedder']}, {r['keys']} keys, {r['index']}) - "
+            f"P@1 {r['p_at_1']:.3f}, MRR {r['mrr']:.3f}, recall@{k} {r[f'recall_at_{k}']:.3f}, "
+            f"recall p50/p95 {1e3 * r['recall_latency_p50_s']:.2f}/{1e3 * r['recall_latency_p95_s']:.2f} ms"
+        )
+    if "memory_vs_rag" in summary:
+        for name, side in summary["memory_vs_rag"].items():
+            lines.append(
+                f"  {name:<6} on the same recall: F1 {side['f1']:.3f}, prompt {side['prompt_tokens_mean']:.0f} "
+                f"tokens + memory {side['memory_tokens_mean']:.0f}, p50 {side['latency_p50_s']:.2f} s"
+            )
+    lines += _gate_lines(summary.get("gate"))
+    if "passage_perplexity" in summary:
+        d = summary["passage_perplexity"]
+        lines.append(
+            f"drift: perplexity on {d['texts']} unseen passages {d['lora']:.2f} with the LoRA, "
+            f"{d['base']:.2f} without (x{d['ratio']:.3f}; limit x{d['limit']:.2f})"
+        )
+    if "reader" in summary:
+        lines.append(f"reader: {summary['reader']} {summary.get('reader_path') or ''}".rstrip())
     return lines

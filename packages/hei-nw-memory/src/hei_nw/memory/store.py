@@ -21,21 +21,19 @@ live episodes only (what "forget" needs: the text gone from every file).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from hei_nw.core import write_atomic, write_text_atomic
+from hei_nw.core import append_line_synced, write_atomic, write_text_atomic
 from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.hopfield import rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, INDEXES, HNSWSettings, VectorIndex
-from hei_nw.memory.keys import Keyer, keyer_from_config, make_keyer
+from hei_nw.memory.keys import Keyer, make_keyer
 from hei_nw.memory.records import Episode, Hit, episode_id
 from hei_nw.memory.store_files import (
-    FORMAT,
     INDEX,
     INDEX_META,
     KEYS,
@@ -43,14 +41,12 @@ from hei_nw.memory.store_files import (
     META,
     Cipher,
     StoreError,
-    open_entry,
-    read_log,
+    create_folder,
     read_meta,
-    read_snapshot,
     rewrite_log,
     seal_entry,
 )
-from hei_nw.memory.trace import SLOTS, render_text, validate_trace
+from hei_nw.memory.trace import render_text, validate_trace
 
 __all__ = ["Episode", "EpisodeStore", "Hit", "StoreError", "episode_id"]
 
@@ -98,7 +94,7 @@ class EpisodeStore:
         self._issued = 0  # ids given so far (the next is episode_id(_issued)); never reused
         self._rekeyed = False  # loaded with another embedder than the folder records
         if self.path is not None:
-            self._create_folder()
+            create_folder(self.path, self.embedder, self.keyer.config())
 
     # -- writing ----------------------------------------------------------------
     def write(
@@ -206,43 +202,11 @@ class EpisodeStore:
 
     @classmethod
     def load(cls, path: str | Path, embedder: Embedder, **options: Any) -> EpisodeStore:
-        """Reopen a store folder; refuses foreign or corrupt folders with one line."""
-        folder = Path(path)
-        meta = read_meta(folder)
-        if meta["embedder_dim"] != embedder.dim:
-            raise StoreError(
-                f"{folder} was built with a {meta['embedder_dim']}-d embedder "
-                f"({meta['embedder']}); this one is {embedder.dim}-d ({embedder.name})"
-            )
-        store = cls(embedder, None, _keyer=keyer_from_config(meta["keyer"]), **options)
-        store.path = folder
-        writes, deletes, issued = read_log(folder / LOG)
-        writes = [open_entry(store.cipher, w, folder) for w in writes]
-        # Keys made by another embedder (another feature secret, say) are recomputed.
-        store._rekeyed = meta.get("embedder") != embedder.name
-        snapshot = None if store._rekeyed else read_snapshot(folder, len(writes), store.keyer.dim)
-        covered = 0 if snapshot is None else len(snapshot)
-        ids = [w["id"] for w in writes]
-        episodes = [(w["trace"], w["text"]) for w in writes]
-        metas = [w.get("meta", {}) for w in writes]
-        fresh = (
-            store.keyer.keys(store._embed([t for _, t in episodes[covered:]]))
-            if covered < len(writes)
-            else None
-        )
-        if snapshot is not None and covered:
-            try:
-                store.index.read(str(folder / INDEX), snapshot)
-            except (RuntimeError, ValueError):  # index file lost or torn: rebuild from keys
-                store.index.add(snapshot)
-            store._register(ids[:covered], episodes[:covered], metas[:covered])
-        if fresh is not None:
-            store._add(ids[covered:], episodes[covered:], fresh, metas[covered:])
-        for deleted in deletes:
-            if deleted in store._rows:
-                store.index.remove(store._rows.pop(deleted))
-        store._issued = issued
-        return store
+        """Reopen a store folder; refuses foreign or corrupt folders with one line
+        (:func:`hei_nw.memory.store_loading.load_store`)."""
+        from hei_nw.memory.store_loading import load_store
+
+        return load_store(cls, Path(path), embedder, **options)
 
     def reseal(self, cipher: Cipher | None) -> None:
         """Rewrite the log under ``cipher`` (None: in the clear): key rotation, or encrypting
@@ -320,26 +284,6 @@ class EpisodeStore:
         self.index.add(keys)
         self._register(ids, episodes, metas)
 
-    def _create_folder(self) -> None:
-        assert self.path is not None
-        if (self.path / META).exists():
-            raise StoreError(f"{self.path} already holds a store; open it with EpisodeStore.load")
-        if self.path.exists() and any(self.path.iterdir()):
-            raise StoreError(f"{self.path} is not empty and is not a store")
-        self.path.mkdir(parents=True, exist_ok=True)
-        meta = {
-            "format": FORMAT,
-            "embedder": self.embedder.name,
-            "embedder_dim": self.embedder.dim,
-            "keyer": self.keyer.config(),
-            "slots": list(SLOTS),
-        }
-        write_text_atomic(self.path / META, json.dumps(meta, indent=2))
-
     def _log(self, entry: dict[str, Any]) -> None:
-        if self.path is None:
-            return
-        with (self.path / LOG).open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry, sort_keys=True) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        if self.path is not None:
+            append_line_synced(self.path / LOG, json.dumps(entry, sort_keys=True))

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from hei_nw.core import write_text_atomic
+from hei_nw.memory.trace import SLOTS
 
 FORMAT = "hei-nw-episode-store/1"
 META, LOG, KEYS, INDEX, INDEX_META = (
@@ -32,6 +33,24 @@ class Cipher(Protocol):
 
 class StoreError(ValueError):
     """A store cannot be used as asked; the message is one line for users."""
+
+
+def create_folder(path: Path, embedder: Any, keyer_config: dict[str, Any]) -> None:
+    """Make a new store's folder and its ``store.json`` (format, embedder, keyer, slots);
+    a folder holding a store, or anything else, is refused in one line."""
+    if (path / META).exists():
+        raise StoreError(f"{path} already holds a store; open it with EpisodeStore.load")
+    if path.exists() and any(path.iterdir()):
+        raise StoreError(f"{path} is not empty and is not a store")
+    path.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "format": FORMAT,
+        "embedder": embedder.name,
+        "embedder_dim": embedder.dim,
+        "keyer": keyer_config,
+        "slots": list(SLOTS),
+    }
+    write_text_atomic(path / META, json.dumps(meta, indent=2))
 
 
 def read_meta(folder: Path) -> dict[str, Any]:

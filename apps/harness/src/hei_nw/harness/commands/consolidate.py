@@ -26,8 +26,6 @@ from typing import Any
 
 from hei_nw.consolidate import (
     CHECKPOINT,
-    ORDERS,
-    UNKNOWN,
     ConsolidationConfig,
     ConsolidationError,
     LoraSettings,
@@ -36,16 +34,17 @@ from hei_nw.consolidate import (
     read_record,
 )
 from hei_nw.core import versions
-from hei_nw.datasets import GENERATORS, SPLITS, generate
+from hei_nw.datasets import generate
 from hei_nw.datasets.squad import SquadDataError
 from hei_nw.datasets.squad import load as load_squad
 from hei_nw.harness.args import (
-    HelpFormatter,
     UsageError,
     check_output_folder,
-    non_negative,
-    non_negative_float,
-    positive,
+)
+from hei_nw.harness.commands.consolidate_options import (
+    DEFAULTS,
+    GENERIC_SOURCE,
+    build_consolidate_parser,
 )
 from hei_nw.memory import (
     Episode,
@@ -57,102 +56,7 @@ from hei_nw.memory import (
 )
 from hei_nw.memory.minilm import MiniLMEmbedder
 from hei_nw.memory.store_files import read_meta
-from hei_nw.models import DEFAULT_MODEL, DTYPES, ModelLoadError, load_model, set_seed
-
-DEFAULTS = ConsolidationConfig()
-GENERIC_SOURCE = "new_wiki"
-"""Generic real text for the drift guard: SQuAD-Shifts' new Wikipedia passages -
-never SQuAD v1.1 dev, whose passages measure the drift."""
-
-
-def build_consolidate_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="harness consolidate",
-        description="Replay a store's episodes into LoRA weights on the frozen base (saved with "
-        "PEFT's save_pretrained plus consolidation.json). Then: harness --mode B2|B3 --lora OUT.",
-        formatter_class=HelpFormatter,
-    )
-    parser.add_argument(
-        "--store",
-        help="store folder (or a hei-nw memory folder); with --scenario: a new folder to write "
-        "its episodes to first (optional)",
-    )
-    parser.add_argument("--out", required=True, help="output folder: the LoRA and its record")
-    parser.add_argument(
-        "--scenario",
-        choices=sorted(set(GENERATORS) - {"squad"}),
-        help="consolidate this scenario's episodes (also written into --store when given)",
-    )
-    parser.add_argument("-n", type=positive, default=100, help="--scenario: number of episodes")
-    parser.add_argument("--seed", type=int, default=7, help="dataset and training seed")
-    parser.add_argument("--split", choices=SPLITS, default="dev", help="--scenario: vocabulary")
-    parser.add_argument("--epochs", type=positive, default=DEFAULTS.epochs, help="epochs at most")
-    parser.add_argument("--lr", type=float, default=DEFAULTS.lr, help="peak learning rate")
-    parser.add_argument(
-        "--batch-size", type=positive, default=DEFAULTS.batch_size, help="rows per step"
-    )
-    parser.add_argument(
-        "--rank", type=positive, default=DEFAULTS.lora.rank, help="LoRA rank (alpha = 2 x rank)"
-    )
-    parser.add_argument(
-        "--forms", type=positive, default=DEFAULTS.forms, help="question wordings per slot (1-4)"
-    )
-    parser.add_argument(
-        "--reading",
-        type=non_negative,
-        default=DEFAULTS.reading_per_episode,
-        help="counterfactual-note reading rows per episode (keeps in-prompt reading alive)",
-    )
-    parser.add_argument(
-        "--unknown",
-        type=non_negative,
-        default=DEFAULTS.unknown_per_episode,
-        help=f"rows per episode whose cue no episode holds, answered '{UNKNOWN}' (against "
-        "invented knowledge)",
-    )
-    parser.add_argument(
-        "--generic",
-        type=non_negative,
-        default=400,
-        help=f"generic real passages (SQuAD-Shifts {GENERIC_SOURCE}) for the drift guard; 0: none",
-    )
-    parser.add_argument(
-        "--generic-per-step",
-        type=non_negative,
-        default=DEFAULTS.generic_per_step,
-        help="generic rows per step",
-    )
-    parser.add_argument(
-        "--kl-weight",
-        type=float,
-        default=DEFAULTS.kl_weight,
-        help="weight of KL(base || LoRA) on the generic rows; 0 trains them as plain text instead",
-    )
-    parser.add_argument(
-        "--order",
-        choices=ORDERS,
-        default=DEFAULTS.order,
-        help="replay order (shuffled: the control)",
-    )
-    parser.add_argument(
-        "--cycles",
-        type=positive,
-        default=1,
-        help="--scenario: replay cycles; cycle k brings -n new episodes (seed + k - 1) and "
-        "replays old ones; each cycle's LoRA is saved in OUT/cycle-k",
-    )
-    parser.add_argument(
-        "--replay-share",
-        type=non_negative_float,
-        default=1.0,
-        help="--cycles: old episodes replayed per new one",
-    )
-    parser.add_argument("--resume", action="store_true", help=f"continue from --out's {CHECKPOINT}")
-    parser.add_argument("--model", default=DEFAULT_MODEL, help="base model")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda, ...")
-    parser.add_argument("--dtype", choices=sorted(DTYPES), default="float32", help="weights' dtype")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    return parser
+from hei_nw.models import ModelLoadError, load_model, set_seed
 
 
 def consolidate_main(argv: Sequence[str]) -> int:
@@ -174,20 +78,6 @@ def consolidate_main(argv: Sequence[str]) -> int:
         print(f"harness consolidate: error: {exc}", file=sys.stderr)
         return 2
     set_seed(args.seed)
-    config = replace(
-        DEFAULTS,
-        epochs=args.epochs,
-        lr=args.lr,
-        batch_size=args.batch_size,
-        forms=args.forms,
-        reading_per_episode=args.reading,
-        unknown_per_episode=args.unknown,
-        generic_per_step=args.generic_per_step if generic else 0,
-        kl_weight=args.kl_weight,
-        order=args.order,
-        seed=args.seed,
-        lora=LoraSettings(rank=args.rank, alpha=2 * args.rank),
-    )
     record: dict[str, Any] = {
         "command": " ".join(["harness", "consolidate", *argv]),
         "store": str(args.store),
@@ -197,30 +87,7 @@ def consolidate_main(argv: Sequence[str]) -> int:
         "provenance": versions(),
     }
     try:
-        if args.cycles > 1:
-            folders = consolidate_cycles(
-                loaded.model,
-                loaded.tokenizer,
-                arrivals,
-                args.out,
-                config,
-                generic,
-                record,
-                replay_share=args.replay_share,
-                progress=not args.quiet,
-            )
-        else:
-            _, saved = consolidate(
-                loaded.model,
-                loaded.tokenizer,
-                episodes,
-                args.out,
-                config,
-                generic,
-                record,
-                resume=args.resume,
-                progress=not args.quiet,
-            )
+        _train(args, loaded, arrivals, _config(args, bool(generic)), generic, record)
     except ConsolidationError as exc:
         print(f"harness consolidate: error: {exc}", file=sys.stderr)
         return 2
@@ -232,21 +99,73 @@ def consolidate_main(argv: Sequence[str]) -> int:
         )
         print(f"harness consolidate: interrupted; {again}", file=sys.stderr)
         return 130
+    return 0
+
+
+def _config(args: argparse.Namespace, with_generic: bool) -> ConsolidationConfig:
+    """The worker's settings the options name (the rest are the measured defaults)."""
+    return replace(
+        DEFAULTS,
+        epochs=args.epochs,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        forms=args.forms,
+        reading_per_episode=args.reading,
+        unknown_per_episode=args.unknown,
+        generic_per_step=args.generic_per_step if with_generic else 0,
+        kl_weight=args.kl_weight,
+        order=args.order,
+        seed=args.seed,
+        lora=LoraSettings(rank=args.rank, alpha=2 * args.rank),
+    )
+
+
+def _train(
+    args: argparse.Namespace,
+    loaded: Any,
+    arrivals: list[list[Episode]],
+    config: ConsolidationConfig,
+    generic: list[str],
+    record: dict[str, Any],
+) -> None:
+    """One replay cycle, or ``--cycles`` of them; prints what each saved."""
     if args.cycles > 1:
+        folders = consolidate_cycles(
+            loaded.model,
+            loaded.tokenizer,
+            arrivals,
+            args.out,
+            config,
+            generic,
+            record,
+            replay_share=args.replay_share,
+            progress=not args.quiet,
+        )
         for folder in folders:
             cycle = read_record(folder)
             print(
                 f"{folder}: {len(cycle['new_episodes'])} new + "
                 f"{len(cycle['replayed_episodes'])} replayed episodes, {cycle['steps']} steps"
             )
-        return 0
+        return
+    episodes = [episode for new in arrivals for episode in new]
+    _, saved = consolidate(
+        loaded.model,
+        loaded.tokenizer,
+        episodes,
+        args.out,
+        config,
+        generic,
+        record,
+        resume=args.resume,
+        progress=not args.quiet,
+    )
     held = saved["held_out_loss"]
     print(
         f"{args.out}: {len(episodes)} episodes, {sum(saved['rows'].values())} rows, "
         f"{saved['steps']} steps in {saved['train_seconds']:.0f} s; held-out loss by epoch "
         + ", ".join(f"{h:.3f}" for h in held)
     )
-    return 0
 
 
 def load_episodes(args: argparse.Namespace, cycle: int = 0) -> list[Episode]:
