@@ -39,7 +39,7 @@ ALLOWED_THIRD_PARTY = {
     "hei-nw-pack": set(),
     "hei-nw-models": {"torch", "transformers", "numpy", "safetensors"},
     "hei-nw-eval": {"torch", "transformers"},
-    "hei-nw-memory": {"numpy", "faiss", "torch", "transformers"},
+    "hei-nw-memory": {"numpy", "faiss", "torch", "transformers", "psycopg"},
     "hei-nw-train": {"torch", "tqdm", "accelerate", "matplotlib", "safetensors"},
     "hei-nw-consolidate": {"torch", "transformers", "peft", "safetensors", "tqdm"},
     "hei-nw-harness": {"tqdm"},
@@ -62,6 +62,7 @@ CHECKED_THIRD_PARTY = {
     "pydantic",
     "prometheus_client",
     "peft",
+    "psycopg",
 }
 # Import names that differ from distribution names.
 DISTRIBUTION = {

@@ -76,8 +76,8 @@ def test_store_is_accepted_before_and_after_the_command(tmp_path: Path) -> None:
     after = build_parser().parse_args(["remember", "x", "--store", str(tmp_path / "a")])
     before = build_parser().parse_args(["--store", str(tmp_path / "b"), "list"])
     both = build_parser().parse_args(["--store", "outer", "ask", "q", "--store", "inner"])
-    assert after.store == tmp_path / "a" and before.store == tmp_path / "b"
-    assert both.store == Path("inner")  # the nearer one wins
+    assert after.store == str(tmp_path / "a") and before.store == str(tmp_path / "b")
+    assert both.store == "inner"  # the nearer one wins (a folder, or a database URL)
     for command in ("remember", "ask", "list", "forget", "rotate-key", "serve"):
         subparsers = build_parser()._subparsers
         assert subparsers is not None

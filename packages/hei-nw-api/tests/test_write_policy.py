@@ -69,7 +69,8 @@ def test_expired_notes_are_purged_by_the_next_write(tmp_path: Path) -> None:
 def test_the_memory_index_and_embedder_come_from_the_settings(tmp_path: Path) -> None:
     with Memory.open(tmp_path / "m", settings=replace(DEFAULTS, index="hnsw")) as memory:
         memory.remember("The spare key is under the blue flowerpot.")
-        assert memory.store.index.kind == "hnsw"
+        store = memory.store
+        assert isinstance(store, EpisodeStore) and store.index.kind == "hnsw"
         assert memory.recall("Where is the spare key?")[0].id == "ep-00000000"
     with pytest.raises(MemoryUsageError, match="unknown embedder 'bert'"):
         Memory.open(tmp_path / "n", settings=replace(DEFAULTS, embedder="bert"))

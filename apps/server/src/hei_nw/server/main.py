@@ -9,14 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hei_nw.api import DEFAULTS
+from hei_nw.api import DEFAULTS, is_database_url, safe_url
 from hei_nw.api.defaults import choosing
 from hei_nw.server.app import ServerSettings, create_app
 from hei_nw.server.tenants import KeyFileError, Tenants
 
 
 def serve(
-    store: Path,
+    store: Path | str,
     host: str = "127.0.0.1",
     port: int = 8000,
     keys: str | None = None,
@@ -34,9 +34,10 @@ def serve(
         print(f"hei-nw serve: error: {exc}", file=sys.stderr)
         return 2
     memory = choosing(DEFAULTS, model, reader)
-    settings = ServerSettings(store=Path(store).expanduser(), memory=memory, **limits)
+    where = str(store) if is_database_url(str(store)) else Path(store).expanduser()
+    settings = ServerSettings(store=where, memory=memory, **limits)
     print(
-        f"hei-nw: serving {len(tenants.names())} tenant(s) from {settings.store} on "
+        f"hei-nw: serving {len(tenants.names())} tenant(s) from {safe_url(str(where))} on "
         f"http://{host}:{port} (API docs: /docs)",
         file=sys.stderr,
     )
@@ -48,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m hei_nw.server", description="Serve HEI-NW memories."
     )
-    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument(
+        "--store", required=True, help="a folder of tenants' memories, or a postgresql:// URL"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--keys", default=None)

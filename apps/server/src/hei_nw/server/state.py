@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from hei_nw.api import DEFAULTS, Engine, Memory, MemorySettings
+from hei_nw.api import DEFAULTS, Engine, Memory, MemorySettings, is_database_url
 from hei_nw.server.batcher import AskBatcher
 from hei_nw.server.limits import RateLimiter
 from hei_nw.server.metrics import Metrics
@@ -22,7 +22,9 @@ from hei_nw.server.tenants import Tenants
 class ServerSettings:
     """What a server serves and the limits it keeps."""
 
-    store: Path
+    store: Path | str
+    """A folder holding one memory folder per tenant, or a ``postgresql://`` URL: one
+    database, each tenant's rows apart, shared by every replica serving it."""
     memory: MemorySettings = DEFAULTS
     max_body_bytes: int = 64 * 1024
     """A request body larger than this gets 413 (a note is a few kB)."""
@@ -56,8 +58,15 @@ class Server:
     def memory(self, tenant: str) -> Memory:
         with self._opening:
             if tenant not in self._memories:
-                folder = self.settings.store / tenant
-                memory = Memory.open(folder, settings=self.settings.memory, engine=self.engine)
+                store, settings = self.settings.store, self.settings.memory
+                if isinstance(store, str) and is_database_url(store):
+                    memory = Memory.open(
+                        store, settings=settings, engine=self.engine, tenant=tenant
+                    )
+                else:
+                    memory = Memory.open(
+                        Path(store) / tenant, settings=settings, engine=self.engine
+                    )
                 self._memories[tenant] = memory
                 self.metrics.set_size(tenant, len(memory))
             return self._memories[tenant]

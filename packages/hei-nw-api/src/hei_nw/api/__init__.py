@@ -10,6 +10,7 @@ from hei_nw.api.gating import Written
 from hei_nw.api.memory import Memory
 from hei_nw.api.redact import Redaction, redact
 from hei_nw.memory import Episode
+from hei_nw.memory.protocol import is_database_url, safe_url
 
 if TYPE_CHECKING:
     from hei_nw.api.engine import Engine
@@ -27,7 +28,9 @@ __all__ = [
     "UsedEpisode",
     "Written",
     "answer_together",
+    "is_database_url",
     "redact",
+    "safe_url",
 ]
 
 

@@ -7,8 +7,9 @@
     hei-nw serve --keys keys.txt --port 8000
 
 Every command takes ``--store DIR``, before or after the command's name: the
-memory's folder (default ``$HEI_NW_HOME``, else ``$XDG_DATA_HOME/hei-nw/memory``,
-else ``~/.local/share/hei-nw/memory``). Exit codes: 0 done, 1 no such episode,
+memory's folder, or a ``postgresql://`` URL (default ``$HEI_NW_STORE_URL``, else
+``$HEI_NW_HOME``, else ``$XDG_DATA_HOME/hei-nw/memory``, else
+``~/.local/share/hei-nw/memory``). Exit codes: 0 done, 1 no such episode,
 2 bad input (one line on stderr), 3 not written (already stored, or refused by the
 write gate; the reason and any existing id are printed), 130 interrupted.
 
@@ -30,6 +31,7 @@ from hei_nw.api.checks import MemoryUsageError, UnknownEpisodeError
 from hei_nw.api.defaults import DEFAULTS
 from hei_nw.api.memory import Memory
 from hei_nw.api.printing import answer_record, as_dict, report_written, short, summary_line
+from hei_nw.memory.protocol import safe_url
 
 EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_NOT_WRITTEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = (
@@ -52,8 +54,11 @@ class ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action) or ""
 
 
-def default_store() -> Path:
-    """Where a memory lives when ``--store`` is not given."""
+def default_store() -> Path | str:
+    """Where a memory lives when ``--store`` is not given: ``$HEI_NW_STORE_URL`` (a
+    database), else ``$HEI_NW_HOME``, else the user's data folder."""
+    if os.environ.get("HEI_NW_STORE_URL"):
+        return os.environ["HEI_NW_STORE_URL"]
     if os.environ.get("HEI_NW_HOME"):
         return Path(os.environ["HEI_NW_HOME"]).expanduser()
     data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -67,12 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
         "with nothing in the prompt.",
         epilog=EXIT_CODES,
     )
-    store_help = f"the memory's folder (default: {default_store()})"
-    parser.add_argument("--store", type=Path, default=None, help=store_help)
+    store_help = (
+        f"the memory's folder, or a postgresql:// URL (default: {safe_url(str(default_store()))})"
+    )
+    parser.add_argument("--store", default=None, help=store_help)
     # Each command takes --store too (after its name, as users write it); SUPPRESS keeps
     # a command that was not given it from overwriting the one given before the name.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", type=Path, default=argparse.SUPPRESS, help=store_help)
+    common.add_argument("--store", default=argparse.SUPPRESS, help=store_help)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
@@ -126,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
         "re-seal every episode under $HEI_NW_ENCRYPTION_KEY (old keys: "
         "$HEI_NW_ENCRYPTION_OLD_KEYS); encrypts a store kept in the clear",
     )
+    move = command("migrate", "copy every episode between a folder and a database (either way)")
+    move.add_argument("--from", dest="source", required=True, help="a folder or postgresql:// URL")
+    move.add_argument("--to", dest="target", required=True, help="a folder or postgresql:// URL")
+    move.add_argument("--tenant", default="default", help="whose rows, in a database")
     serve = command("serve", "serve memories over HTTP (see --help)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
@@ -146,11 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(store, args)
+        if args.command == "migrate":
+            return move(args)
         # Commands that only read take no writer lock: they work beside a running server.
         with Memory.open(store, read_only=args.command in READING) as memory:
             return run(memory, args)
     except UnknownEpisodeError as exc:
-        print(f"hei-nw: no episode {exc.args[0]!r} in {store}", file=sys.stderr)
+        print(f"hei-nw: no episode {exc.args[0]!r} in {safe_url(str(store))}", file=sys.stderr)
         return EXIT_UNKNOWN
     except _usage_errors() as exc:  # evaluated when an error is raised, not before
         print(f"hei-nw: error: {exc}", file=sys.stderr)
@@ -172,7 +185,20 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     return errors
 
 
-def serve(store: Path, args: argparse.Namespace) -> int:
+def move(args: argparse.Namespace) -> int:
+    """``hei-nw migrate``: copy, check, say what happened."""
+    from hei_nw.api.migrate import migrate
+
+    done = migrate(args.source, args.target, tenant=args.tenant)
+    print(
+        f"copied {done.copied} episodes ({done.already} already there) from "
+        f"{safe_url(args.source)} to {safe_url(args.target)}; both hold the same "
+        f"{done.copied + done.already} (fingerprint {done.fingerprint[:16]})"
+    )
+    return EXIT_OK
+
+
+def serve(store: Path | str, args: argparse.Namespace) -> int:
     """Hand over to the server app. It is a separate package that depends on this one (the
     API needs no web stack), so it is found at run time, not declared: installed beside
     the API (as in this workspace) it serves; alone, the API says what is missing."""

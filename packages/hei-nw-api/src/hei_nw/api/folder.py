@@ -1,4 +1,6 @@
-"""A memory's folder: its episode store (``store/``) and, for a writer, its lock.
+"""Where a memory lives: a folder holding its episode store (``store/``) and, for a
+writer, its lock - or a PostgreSQL database (``postgresql://...``), shared by every
+process that opens it, one tenant's rows per memory.
 
 Opening for writing takes the folder's writer lock first (:class:`FolderLock`), so the
 store is read only once no other process can change it; a read-only opening takes
@@ -13,9 +15,25 @@ from hei_nw.api.checks import MemoryUsageError
 from hei_nw.api.defaults import MemorySettings
 from hei_nw.api.encryption import EncryptionKeyError, cipher_from_env, feature_secret
 from hei_nw.api.locks import FolderLock
-from hei_nw.memory import EpisodeStore, StoreError, make_embedder
+from hei_nw.memory import EpisodeStore, Store, StoreError, make_embedder
 
 STORE = "store"
+
+
+def open_database(url: str, settings: MemorySettings, tenant: str) -> Store:
+    """``tenant``'s memory in the database at ``url``; no lock: the database orders
+    concurrent writers, and every acknowledged write is committed."""
+    try:
+        from hei_nw.memory.postgres import PostgresStore
+
+        embedder = make_embedder(settings.embedder, settings.embedder_dim, feature_secret())
+        return PostgresStore(url, embedder, tenant, settings.keys, cipher=cipher_from_env())
+    except ImportError:
+        raise MemoryUsageError(
+            "a database store needs hei-nw-memory[postgres] (psycopg): install it"
+        ) from None
+    except (StoreError, EncryptionKeyError, ValueError) as exc:
+        raise MemoryUsageError(str(exc).splitlines()[0]) from None
 
 
 def open_folder(

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 
 from hei_nw.memory import (
     Decision,
-    EpisodeStore,
     Hit,
     Signals,
+    Store,
     SurpriseWindow,
     WriteGate,
     decayed_salience,
@@ -74,7 +74,7 @@ class Gatekeeper:
     Given the store it guards and the engine surprise is measured with (loaded only for
     the salience gate)."""
 
-    def __init__(self, settings: MemorySettings, store: EpisodeStore, engine: LazyEngine) -> None:
+    def __init__(self, settings: MemorySettings, store: Store, engine: LazyEngine) -> None:
         if settings.gate not in GATES:
             raise ValueError(f"unknown gate {settings.gate!r}; choose from {', '.join(GATES)}")
         self.settings, self.store, self.engine = settings, store, engine

@@ -30,13 +30,14 @@ from hei_nw.api.checks import (
 )
 from hei_nw.api.defaults import DEFAULTS, MemorySettings, choosing
 from hei_nw.api.encryption import EncryptionKeyError, cipher_to_seal_with
-from hei_nw.api.folder import open_folder
+from hei_nw.api.folder import open_database, open_folder
 from hei_nw.api.gating import Written
 from hei_nw.api.history import read_current
 from hei_nw.api.lazy_engine import LazyEngine
 from hei_nw.api.locks import FolderLock, ReadWriteLock
 from hei_nw.api.write_policy import WritePolicy
-from hei_nw.memory import Episode, EpisodeStore, Hit, StoreError, prefer_recent, render_text
+from hei_nw.memory import Episode, Hit, Store, StoreError, prefer_recent, render_text
+from hei_nw.memory.protocol import is_database_url, safe_url
 
 if TYPE_CHECKING:  # the model stack loads on the first ask, not on import
     from hei_nw.api.engine import Engine
@@ -50,15 +51,17 @@ class Memory:
 
     def __init__(
         self,
-        folder: Path,
-        store: EpisodeStore,
+        folder: Path | str,
+        store: Store,
         settings: MemorySettings,
         engine: Engine | None,
         writer: FolderLock | None = None,
+        read_only: bool | None = None,
     ) -> None:
         self.folder = folder
+        """The memory's folder, or its database URL (password blanked)."""
         self.settings = settings
-        self.read_only = writer is None
+        self.read_only = writer is None if read_only is None else read_only
         """Opened without the folder's writer lock: reads only (list, history, ask)."""
         self._writer = writer
         self._closed = False
@@ -67,7 +70,6 @@ class Memory:
         self._lock = ReadWriteLock()
         self.write_policy = WritePolicy(settings, store, self._engine)
         """What gets written, superseded, expired and evicted (:mod:`hei_nw.api.write_policy`)."""
-        self._lineage, self._expiry = self.write_policy.lineage, self.write_policy.expiry
 
     # -- opening ----------------------------------------------------------------
     @classmethod
@@ -80,6 +82,7 @@ class Memory:
         settings: MemorySettings = DEFAULTS,
         engine: Engine | None = None,
         read_only: bool = False,
+        tenant: str = "default",
     ) -> Memory:
         """Open the memory in ``folder`` (created if new). ``model`` and ``reader`` override
         the defaults (SmolLM2 and its shipped span reader; a copy-head ``reader`` answers
@@ -89,8 +92,14 @@ class Memory:
         One process at a time may write a folder: opening takes its writer lock (waiting
         up to ``settings.lock_timeout_s``) until :meth:`close`. ``read_only=True`` takes
         no lock and writes nothing, not even on close: the episodes as they were when
-        opened (a folder that holds no memory yet reads as empty and is not created)."""
+        opened (a folder that holds no memory yet reads as empty and is not created).
+
+        ``folder`` may instead be a ``postgresql://`` URL: ``tenant``'s memory in that
+        database, which several processes may write at once (no lock is taken)."""
         settings = choosing(settings, model, reader)
+        if is_database_url(str(folder)):
+            store = open_database(str(folder), settings, tenant)
+            return cls(safe_url(str(folder)), store, settings, engine, None, read_only)
         root = Path(folder).expanduser()
         store, writer = open_folder(root, settings, read_only)
         return cls(root, store, settings, engine, writer)
@@ -117,7 +126,7 @@ class Memory:
     def close(self) -> None:
         """Erase expired episodes, snapshot the index so the next open is quick (the log
         is durable already) and let another process write the folder. Read-only: nothing."""
-        if self._closed or self._writer is None:
+        if self._closed or self.read_only:
             self._closed = True
             return
         with self._lock.writing():
@@ -126,7 +135,8 @@ class Memory:
                     self._store.save()  # (a purge's compaction saved it already)
             finally:
                 self._closed = True
-                self._writer.release()
+                if self._writer is not None:
+                    self._writer.release()
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -179,6 +189,17 @@ class Memory:
                 redaction=removed,
             )
 
+    def restore(self, episodes: Sequence[Episode], issued: int = 0) -> int:
+        """Write episodes moved from another memory under their own ids and provenance
+        (:func:`hei_nw.api.migrate.migrate`); those already here are left, and no id
+        below ``issued`` (the other memory's count) is given again. How many were written."""
+        self._check_writable()
+        with self._lock.writing():
+            written = sum(self._store.restore(e) for e in episodes)
+            self._store.reserve(issued)
+            self.write_policy.reload()
+        return written
+
     def forget(self, episode_id: str) -> None:
         """Delete an episode for good: its text leaves every file of the store (the log
         is compacted and the index rebuilt), and expired episodes go with it."""
@@ -204,13 +225,13 @@ class Memory:
         with self._lock.reading():
             if episode_id not in self._store:
                 raise UnknownEpisodeError(episode_id)
-            return [self._store.get(i) for i in self._lineage.line(episode_id)]
+            return [self._store.get(i) for i in self.write_policy.lineage.line(episode_id)]
 
     def __len__(self) -> int:
         return len(self._store)
 
     @property
-    def store(self) -> EpisodeStore:
+    def store(self) -> Store:
         """The episode store underneath (read it under :meth:`episodes` and :meth:`recall`)."""
         return self._store
 
@@ -225,13 +246,15 @@ class Memory:
         k = k or self.settings.read.recall_k
         settings = self.settings
         with self._lock.reading():
-            expired = self._expiry.due()
+            expired = self.write_policy.expiry.due()
             hits = self._store.recall(question, max(k, RECENCY_CANDIDATES) + len(expired))
             live = [h for h in hits if h.id not in expired]
             recent_first = prefer_recent(
                 live, self._store.embedder, settings.recency_window, settings.recency_similarity
             )
-            current, replaced = read_current(recent_first, self._lineage, self._store.get)
+            current, replaced = read_current(
+                recent_first, self.write_policy.lineage, self._store.get
+            )
         return current[:k], replaced
 
     def ask(

@@ -20,17 +20,23 @@ from hei_nw.api.expiry import Expiries
 from hei_nw.api.gating import Gatekeeper, Written
 from hei_nw.api.history import Lineage, detected_update
 from hei_nw.api.lazy_engine import LazyEngine
-from hei_nw.memory import EpisodeStore, StoreError
+from hei_nw.memory import Store, StoreError
 
 
 class WritePolicy:
     """One memory's writes: the gate, the lines of superseding notes, expiries, eviction.
     Call its methods under the memory's write lock."""
 
-    def __init__(self, settings: MemorySettings, store: EpisodeStore, engine: LazyEngine) -> None:
+    def __init__(self, settings: MemorySettings, store: Store, engine: LazyEngine) -> None:
         self.settings, self.store = settings, store
         self.gatekeeper = Gatekeeper(settings, store, engine)
         episodes = store.episodes()
+        self.expiry, self.lineage = Expiries(episodes), Lineage(episodes)
+
+    def reload(self) -> None:
+        """Read expiries and the lines of superseding notes from the store again (after
+        episodes were moved in)."""
+        episodes = self.store.episodes()
         self.expiry, self.lineage = Expiries(episodes), Lineage(episodes)
 
     def write(

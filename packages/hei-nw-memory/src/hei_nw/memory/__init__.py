@@ -23,12 +23,14 @@ from hei_nw.memory.gate import (
 from hei_nw.memory.hopfield import complete, rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, INDEXES, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
+from hei_nw.memory.protocol import BACKENDS, Store, is_database_url
 from hei_nw.memory.recency import prefer_recent
 from hei_nw.memory.store import Episode, EpisodeStore, Hit, StoreError, episode_id
 from hei_nw.memory.store_files import Cipher
 from hei_nw.memory.trace import render_text, validate_trace
 
 __all__ = [
+    "BACKENDS",
     "DEFAULT_HNSW_THRESHOLD",
     "EMBEDDERS",
     "INDEXES",
@@ -45,6 +47,7 @@ __all__ = [
     "Hit",
     "Keyer",
     "Signals",
+    "Store",
     "StoreError",
     "SurpriseWindow",
     "VectorIndex",
@@ -52,6 +55,7 @@ __all__ = [
     "complete",
     "decayed_salience",
     "episode_id",
+    "is_database_url",
     "make_embedder",
     "make_keyer",
     "normalize_rows",

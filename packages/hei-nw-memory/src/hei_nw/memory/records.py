@@ -23,6 +23,11 @@ def episode_id(row: int) -> str:
     return f"ep-{row:08d}"
 
 
+def id_number(episode_id: str) -> int:
+    """The write number inside an id ``ep-00000012`` (12)."""
+    return int(episode_id.rsplit("-", 1)[-1])
+
+
 @dataclass(frozen=True)
 class Episode:
     """One stored episode: a trace (slots) or a text (``trace`` empty), and its provenance."""

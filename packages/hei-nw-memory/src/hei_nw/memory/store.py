@@ -13,9 +13,8 @@ On disk a store is a folder:
   index written by :meth:`EpisodeStore.save` (temp file + rename), covering the
   first ``n`` log writes; writes after the snapshot are re-embedded on load.
 
-A delete is a log line: the episode stops being recalled at once, but its text
-stays in the log until :meth:`EpisodeStore.compact` rewrites the folder with the
-live episodes only (what "forget" needs: the text gone from every file).
+A delete is a log line: recall stops at once; the text stays in the log until
+``compact`` rewrites the folder with the live episodes only.
 """
 
 from __future__ import annotations
@@ -27,22 +26,20 @@ from typing import Any
 
 import numpy as np
 
-from hei_nw.core import append_line_synced, write_atomic, write_text_atomic
+from hei_nw.core import append_line_synced
 from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.hopfield import rerank
 from hei_nw.memory.index import DEFAULT_HNSW_THRESHOLD, INDEXES, HNSWSettings, VectorIndex
 from hei_nw.memory.keys import Keyer, make_keyer
-from hei_nw.memory.records import Episode, Hit, episode_id
+from hei_nw.memory.records import Episode, Hit, episode_id, id_number
 from hei_nw.memory.store_files import (
     INDEX,
     INDEX_META,
     KEYS,
     LOG,
-    META,
     Cipher,
     StoreError,
     create_folder,
-    read_meta,
     rewrite_log,
     seal_entry,
 )
@@ -118,6 +115,26 @@ class EpisodeStore:
         self._add([new_id], [(clean, text)], self.keyer.keys(self._embed([text])), [provenance])
         return new_id
 
+    def restore(self, episode: Episode) -> bool:
+        """Write ``episode`` under its own id with its provenance (moving a store); an id
+        this store already issued is left alone, so a move can run again. Whether it
+        was written."""
+        if id_number(episode.id) < self._issued:  # ids are issued in order: it is here
+            return False
+        trace, text, meta = dict(episode.trace), episode.text, dict(episode.meta)
+        self._log(seal_entry(self.cipher, episode.id, trace, text, meta))
+        self._add([episode.id], [(trace, text)], self.keyer.keys(self._embed([text])), [meta])
+        self._issued = id_number(episode.id) + 1
+        return True
+
+    def issued(self) -> int:
+        return self._issued
+
+    def reserve(self, issued: int) -> None:
+        if issued > self._issued:
+            self._log({"op": "issued", "count": issued})
+            self._issued = issued
+
     def get(self, episode_id: str) -> Episode:
         """The live episode ``episode_id``; a deleted or unknown id is a :class:`StoreError`."""
         row = self._rows.get(episode_id)
@@ -183,28 +200,17 @@ class EpisodeStore:
 
     # -- persistence ------------------------------------------------------------
     def save(self) -> None:
-        """Snapshot keys and index (atomic renames); the log is already durable. A store
-        re-keyed on load (another embedder) first drops the old snapshot, then records
-        its embedder, then writes the new snapshot: no crash pairs keys with the wrong one."""
-        if self.path is None:
-            raise StoreError("this store has no path; pass path= to persist it")
-        if self._rekeyed:
-            for name in (INDEX_META, KEYS, INDEX):
-                (self.path / name).unlink(missing_ok=True)
-            meta = {**read_meta(self.path), "embedder": self.embedder.name}
-            write_text_atomic(self.path / META, json.dumps(meta, indent=2))
-            self._rekeyed = False
-        vectors = self.index.vectors()
-        write_atomic(self.path / KEYS, lambda p: np.save(p, vectors))
-        write_atomic(self.path / INDEX, lambda p: self.index.write(str(p)))
-        meta = {"rows": len(vectors), "kind": self.index.kind}
-        write_text_atomic(self.path / INDEX_META, json.dumps(meta))
+        """Snapshot keys and index (atomic renames); the log is already durable
+        (:func:`hei_nw.memory.store_disk.save_store`)."""
+        from hei_nw.memory.store_disk import save_store
+
+        save_store(self)
 
     @classmethod
     def load(cls, path: str | Path, embedder: Embedder, **options: Any) -> EpisodeStore:
         """Reopen a store folder; refuses foreign or corrupt folders with one line
-        (:func:`hei_nw.memory.store_loading.load_store`)."""
-        from hei_nw.memory.store_loading import load_store
+        (:func:`hei_nw.memory.store_disk.load_store`)."""
+        from hei_nw.memory.store_disk import load_store
 
         return load_store(cls, Path(path), embedder, **options)
 

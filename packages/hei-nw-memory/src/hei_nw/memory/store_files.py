@@ -134,7 +134,7 @@ def seal_entry(
     return {"op": "write", "id": episode_id, "sealed": sealed}
 
 
-def open_entry(cipher: Cipher | None, entry: dict[str, Any], folder: Path) -> dict[str, Any]:
+def open_entry(cipher: Cipher | None, entry: dict[str, Any], folder: Path | str) -> dict[str, Any]:
     """A log line with a sealed episode opened (one-line errors without the right key)."""
     if "sealed" not in entry:
         return entry

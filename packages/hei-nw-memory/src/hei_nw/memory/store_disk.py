@@ -1,18 +1,26 @@
-"""Reopening a store's folder: the log replayed, the snapshot's keys reused for the
-writes it covers, the writes after it re-embedded, deletes applied. Keys made by another
+"""A store's folder written and read back. Saving snapshots the keys and the index
+(atomic renames). Reopening replays the log, reuses the snapshot's keys for the writes
+it covers, re-embeds the writes after it and applies the deletes; keys made by another
 embedder (another feature secret, say) are all recomputed, and the next save rewrites
 the snapshot."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from hei_nw.core import write_atomic, write_text_atomic
 from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.keys import keyer_from_config
 from hei_nw.memory.store_files import (
     INDEX,
+    INDEX_META,
+    KEYS,
     LOG,
+    META,
     StoreError,
     open_entry,
     read_log,
@@ -64,3 +72,22 @@ def load_store(
             store.index.remove(store._rows.pop(deleted))
     store._issued = issued
     return store
+
+
+def save_store(store: EpisodeStore) -> None:
+    """Snapshot ``store``'s keys and index. A store re-keyed on load (another embedder)
+    first drops the old snapshot, then records its embedder, then writes the new
+    snapshot: no crash pairs keys with the wrong one."""
+    if store.path is None:
+        raise StoreError("this store has no path; pass path= to persist it")
+    if store._rekeyed:
+        for name in (INDEX_META, KEYS, INDEX):
+            (store.path / name).unlink(missing_ok=True)
+        meta = {**read_meta(store.path), "embedder": store.embedder.name}
+        write_text_atomic(store.path / META, json.dumps(meta, indent=2))
+        store._rekeyed = False
+    vectors = store.index.vectors()
+    write_atomic(store.path / KEYS, lambda p: np.save(p, vectors))
+    write_atomic(store.path / INDEX, lambda p: store.index.write(str(p)))
+    meta = {"rows": len(vectors), "kind": store.index.kind}
+    write_text_atomic(store.path / INDEX_META, json.dumps(meta))

