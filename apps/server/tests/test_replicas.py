@@ -4,9 +4,12 @@ no tenant reaches another's episodes through either."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,6 +18,7 @@ from hei_nw.api.defaults import choosing
 from hei_nw.memory.testing import NoDatabaseError, postgres_url
 from hei_nw.models.testing import save_tiny_model_and_reader
 from hei_nw.server.app import ServerSettings, create_app
+from hei_nw.server.process import ServerProcess
 from hei_nw.server.tenants import Tenants
 
 ALICE, BOB = "alice-key-123", "bob-key-4567"
@@ -51,3 +55,54 @@ def test_replicas_share_each_tenants_memory_and_keep_tenants_apart(
         assert again.json()["existing_id"] == public  # one memory: a retry writes nothing
         assert two.delete(f"/v1/episodes/{public}", headers=alice).status_code == 200
         assert one.get("/v1/episodes", headers=alice).json()["episodes"] == []
+
+
+def test_killing_one_replica_mid_load_loses_no_acknowledged_write(url: str, tmp_path: Path) -> None:
+    """Two server processes on one database, writers split across them; ``kill -9`` of one
+    after 60 acknowledged writes: the other keeps serving, and every acknowledged id is
+    listed exactly once."""
+    model, reader = save_tiny_model_and_reader(tmp_path / "tiny")
+    options = ("--model", str(model), "--reader", str(reader))
+    keys = {"alice": ALICE}
+    replicas = [
+        ServerProcess(url, keys, *options, key_file=tmp_path / f"keys-{n}.txt") for n in (1, 2)
+    ]
+    acknowledged: list[str] = []
+    stop_writing = threading.Event()
+
+    def writer(n: int) -> None:
+        server = replicas[n % 2]
+        auth = {"Authorization": f"Bearer {ALICE}"}
+        with httpx.Client(base_url=server.url, headers=auth, timeout=60) as client:
+            for i in range(300):
+                if stop_writing.is_set():
+                    return
+                try:
+                    reply = client.post("/v1/episodes", json={"text": f"writer {n} entry {i}"})
+                except httpx.TransportError:
+                    return  # its replica died mid-request: not acknowledged
+                if reply.status_code == 201:
+                    acknowledged.append(reply.json()["id"])
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 60
+        while len(acknowledged) < 60 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        replicas[0].kill()
+        at_kill = len(acknowledged)
+        while len(acknowledged) < at_kill + 40 and time.monotonic() < deadline + 60:
+            time.sleep(0.01)  # the survivor's writers go on
+        stop_writing.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert len(acknowledged) >= at_kill + 40 >= 100
+        auth = {"Authorization": f"Bearer {ALICE}"}
+        listed = httpx.get(f"{replicas[1].url}/v1/episodes", headers=auth, timeout=60).json()
+        ids = [e["id"] for e in listed["episodes"]]
+        assert set(acknowledged) <= set(ids) and len(ids) == len(set(ids))
+    finally:
+        stop_writing.set()
+        replicas[1].stop()

@@ -101,3 +101,13 @@ def test_moving_from_nothing_or_onto_other_notes_is_one_line(url: str, tmp_path:
         clash.remember("A different note B.")
     with pytest.raises(MemoryUsageError, match="does not match"):
         migrate(tmp_path / "a", url, tenant="clash")
+
+
+def test_an_update_declared_through_one_opening_is_current_in_the_other(url: str) -> None:
+    with Memory.open(url, tenant="lines") as a, Memory.open(url, tenant="lines") as b:
+        old = a.remember("The gym locker code is 4417.")
+        assert old.id is not None and b.recall("gym locker code")[0].id == old.id
+        new = a.remember("The gym locker code changed to 9902.", replaces=old.id)
+        hits, replaced = b.recall_current("What is the gym locker code 4417?")
+        assert hits[0].id == new.id and old.id in replaced  # no reopening needed
+        assert [e.id for e in b.history(old.id)] == [old.id, new.id]

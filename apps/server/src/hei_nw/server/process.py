@@ -25,12 +25,21 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """``python -m hei_nw.server`` on 127.0.0.1 with the keys given (``{tenant: key}``)."""
+    """``python -m hei_nw.server`` on 127.0.0.1 with the keys given (``{tenant: key}``);
+    ``store`` is a folder, or a ``postgresql://`` URL (then name the ``key_file``)."""
 
     def __init__(
-        self, store: Path, keys: dict[str, str], *options: str, startup_s: float = 120.0
+        self,
+        store: Path | str,
+        keys: dict[str, str],
+        *options: str,
+        startup_s: float = 120.0,
+        key_file: Path | None = None,
     ) -> None:
-        key_file = store.parent / f"{store.name}-keys.txt"
+        if key_file is None:
+            if not isinstance(store, Path):
+                raise ValueError("a server on a database needs key_file= (where to write keys)")
+            key_file = store.parent / f"{store.name}-keys.txt"
         key_file.write_text("".join(f"{key} {tenant}\n" for tenant, key in keys.items()))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

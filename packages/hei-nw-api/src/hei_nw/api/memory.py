@@ -225,6 +225,7 @@ class Memory:
         with self._lock.reading():
             if episode_id not in self._store:
                 raise UnknownEpisodeError(episode_id)
+            self.write_policy.refresh()
             return [self._store.get(i) for i in self.write_policy.lineage.line(episode_id)]
 
     def __len__(self) -> int:
@@ -246,6 +247,7 @@ class Memory:
         k = k or self.settings.read.recall_k
         settings = self.settings
         with self._lock.reading():
+            self.write_policy.refresh()
             expired = self.write_policy.expiry.due()
             hits = self._store.recall(question, max(k, RECENCY_CANDIDATES) + len(expired))
             live = [h for h in hits if h.id not in expired]

@@ -30,14 +30,23 @@ class WritePolicy:
     def __init__(self, settings: MemorySettings, store: Store, engine: LazyEngine) -> None:
         self.settings, self.store = settings, store
         self.gatekeeper = Gatekeeper(settings, store, engine)
-        episodes = store.episodes()
-        self.expiry, self.lineage = Expiries(episodes), Lineage(episodes)
+        self.reload()
 
     def reload(self) -> None:
-        """Read expiries and the lines of superseding notes from the store again (after
-        episodes were moved in)."""
+        """Read expiries and the lines of superseding notes from the store again."""
+        self._seen = self.store.generation()
         episodes = self.store.episodes()
         self.expiry, self.lineage = Expiries(episodes), Lineage(episodes)
+
+    def refresh(self) -> None:
+        """Reload if another process changed the store since (a database shared by server
+        replicas): an update declared on one replica is current on all of them."""
+        if self.store.generation() != self._seen:
+            self.reload()
+
+    def _settled(self) -> None:
+        """What this policy just did is what it knows: no reload for its own changes."""
+        self._seen = self.store.generation()
 
     def write(
         self,
@@ -54,6 +63,7 @@ class WritePolicy:
     ) -> Written:
         """Write one cleaned episode if the gate lets it in; ``replaces`` (a stored id,
         checked here) makes it the current version of that note."""
+        self.refresh()
         self.purge_expired()  # an expired note is gone: writing it again is new
         declared = replaces is not None
         if replaces is not None and replaces not in self.store:
@@ -86,6 +96,7 @@ class WritePolicy:
         if evicted:
             self.store.compact()  # an evicted episode leaves every file
             self.lineage.rebuild(self.store.episodes())
+        self._settled()
         return Written(episode_id, True, decision.reason, redactions, decision.as_dict(), evicted)
 
     def forget(self, episode_id: str) -> None:
@@ -99,6 +110,7 @@ class WritePolicy:
         if not self.purge_expired():
             self.store.compact()
         self.lineage.rebuild(self.store.episodes())
+        self._settled()
 
     def purge_expired(self) -> bool:
         """Delete the expired episodes and compact; whether there were any."""
@@ -109,4 +121,5 @@ class WritePolicy:
         if expired:
             self.store.compact()
             self.lineage.rebuild(self.store.episodes())
+            self._settled()
         return bool(expired)

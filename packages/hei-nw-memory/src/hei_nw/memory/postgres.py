@@ -168,6 +168,15 @@ class PostgresStore:
         ).fetchone()
         return int(row[0]) if row else 0
 
+    def generation(self) -> tuple[int, int]:
+        row = self._db.execute(
+            f"SELECT (SELECT count(*) FROM {self._table} WHERE tenant = %s), "
+            "(SELECT issued FROM hei_nw_tenants WHERE tenant = %s)",
+            (self.tenant, self.tenant),
+        ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
+
     def reserve(self, issued: int) -> None:
         self._db.execute(
             "UPDATE hei_nw_tenants SET issued = greatest(issued, %s) WHERE tenant = %s",

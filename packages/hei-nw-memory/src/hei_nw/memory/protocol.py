@@ -35,6 +35,11 @@ class Store(Protocol):
         """Write ``episode`` under its own id (moving a store); False if already there."""
         ...
 
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever an episode is written or deleted, by any process sharing the
+        store (what a memory checks before trusting what it derived from the episodes)."""
+        ...
+
     def issued(self) -> int:
         """How many ids were ever given (the next is ``episode_id(issued)``)."""
         ...

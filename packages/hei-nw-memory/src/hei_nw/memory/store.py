@@ -130,6 +130,9 @@ class EpisodeStore:
     def issued(self) -> int:
         return self._issued
 
+    def generation(self) -> tuple[int, int]:
+        return len(self._rows), self._issued
+
     def reserve(self, issued: int) -> None:
         if issued > self._issued:
             self._log({"op": "issued", "count": issued})
