@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from hei_nw.api import DEFAULTS, Engine
 from hei_nw.api.defaults import choosing
-from hei_nw.memory.testing import NoDatabaseError, postgres_url
+from hei_nw.memory.testing import LocalPostgres, NoDatabaseError, postgres_url
 from hei_nw.models.testing import save_tiny_model_and_reader
 from hei_nw.server.app import ServerSettings, create_app
 from hei_nw.server.process import ServerProcess
@@ -106,3 +106,32 @@ def test_killing_one_replica_mid_load_loses_no_acknowledged_write(url: str, tmp_
     finally:
         stop_writing.set()
         replicas[1].stop()
+
+
+def test_a_database_crash_is_503_and_the_server_recovers_with_every_write(tmp_path: Path) -> None:
+    try:
+        database = LocalPostgres()
+    except NoDatabaseError as exc:
+        pytest.skip(str(exc))
+    model, reader = save_tiny_model_and_reader(tmp_path / "tiny")
+    memory = choosing(DEFAULTS, str(model), str(reader))
+    tenants = Tenants([("test", ALICE, "alice")])
+    app = create_app(
+        ServerSettings(store=database.url, memory=memory), tenants, Engine.load(memory)
+    )
+    alice = {"Authorization": f"Bearer {ALICE}"}
+    try:
+        with TestClient(app) as client:
+            first = client.post("/v1/episodes", json={"text": "Gate code 5521."}, headers=alice)
+            assert first.status_code == 201
+            database.crash()
+            down = client.post("/v1/episodes", json={"text": "Gate code 7788."}, headers=alice)
+            assert down.status_code == 503 and down.headers["retry-after"] == "5"
+            assert "unreachable" in down.json()["error"]
+            database.restart()
+            again = client.post("/v1/episodes", json={"text": "Gate code 7788."}, headers=alice)
+            assert again.status_code == 201
+            listed = client.get("/v1/episodes", headers=alice).json()["episodes"]
+            assert [e["id"] for e in listed] == [first.json()["id"], again.json()["id"]]
+    finally:
+        database.close()

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from hei_nw.memory import EpisodeStore, StoreError, make_embedder
+from hei_nw.memory import EpisodeStore, StoreError, StoreUnavailableError, make_embedder
 from hei_nw.memory.postgres import PostgresStore
 from hei_nw.memory.protocol import safe_url
-from hei_nw.memory.testing import NoDatabaseError, postgres_url
+from hei_nw.memory.testing import LocalPostgres, NoDatabaseError, postgres_url
 
 NOTES = [
     "The spare key is under the blue flowerpot.",
@@ -76,7 +76,7 @@ def test_encrypted_episodes_are_ciphertext_in_the_database_files(url: str, tmp_p
     store.write(None, "The safe combination is zebra-quartz-0420.")
     assert store.recall("safe combination", 1)[0].text.endswith("zebra-quartz-0420.")
     store._db.execute("CHECKPOINT")  # flush the table's pages to its files
-    data = Path(store._db.execute("SHOW data_directory").fetchone()[0])  # type: ignore[index]
+    data = Path(store._db.execute("SHOW data_directory").fetchone()[0])
     found = subprocess.run(["grep", "-r", "-l", "zebra-quartz", str(data)], capture_output=True)
     assert found.stdout == b""
     with pytest.raises(StoreError, match="encrypted"):
@@ -89,7 +89,7 @@ def test_forget_erases_after_compaction(url: str) -> None:
     store.delete(gone)
     store.compact()
     store._db.execute("CHECKPOINT")
-    data = Path(store._db.execute("SHOW data_directory").fetchone()[0])  # type: ignore[index]
+    data = Path(store._db.execute("SHOW data_directory").fetchone()[0])
     found = subprocess.run(["grep", "-r", "-l", "marmalade-9931", str(data)], capture_output=True)
     # The write-ahead log keeps recent history until it is recycled; table files must not.
     assert not [f for f in found.stdout.decode().split() if "pg_wal" not in f]
@@ -129,3 +129,22 @@ def test_a_move_keeps_ids_and_never_reissues_one(url: str) -> None:
     assert not target.restore(source.get(kept[0]))  # already there: left alone
     target.reserve(source.issued())
     assert target.write(None, "A new note.") == "ep-00000004"
+
+
+def test_a_crashed_database_loses_no_committed_write_and_the_store_reconnects() -> None:
+    try:
+        server = LocalPostgres()
+    except NoDatabaseError as exc:
+        pytest.skip(str(exc))
+    try:
+        store = _store(server.url, "crash")
+        kept = [store.write(None, note) for note in NOTES[:3]]
+        server.crash()
+        with pytest.raises(StoreUnavailableError, match="is unreachable") as info:
+            store.write(None, NOTES[3])
+        assert "\n" not in str(info.value)
+        server.restart()
+        assert [e.id for e in store.episodes()] == kept  # every acknowledged write is there
+        assert store.write(None, NOTES[3]) == "ep-00000003"
+    finally:
+        server.close()

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from hei_nw.api import Engine, MemoryUsageError, UnknownEpisodeError
+from hei_nw.api import Engine, MemoryUsageError, StoreUnavailableError, UnknownEpisodeError
 from hei_nw.server.errors import BodyLimit, error, install_error_handlers
 from hei_nw.server.routes import router
 from hei_nw.server.state import RequestRefusedError, Server, ServerSettings
@@ -58,6 +58,10 @@ def create_app(settings: ServerSettings, tenants: Tenants, engine: Engine | None
                 request.method, path, response.status_code, time.perf_counter() - began
             )
         return response
+
+    @app.exception_handler(StoreUnavailableError)
+    async def unavailable(request: Request, exc: StoreUnavailableError) -> Response:
+        return error(503, str(exc), {"Retry-After": "5"})  # the database may come back
 
     @app.exception_handler(MemoryUsageError)
     async def unusable(request: Request, exc: MemoryUsageError) -> Response:

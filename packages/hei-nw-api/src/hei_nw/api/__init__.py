@@ -9,7 +9,7 @@ from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.api.gating import Written
 from hei_nw.api.memory import Memory
 from hei_nw.api.redact import Redaction, redact
-from hei_nw.memory import Episode
+from hei_nw.memory import Episode, StoreUnavailableError
 from hei_nw.memory.protocol import is_database_url, safe_url
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ __all__ = [
     "MemorySettings",
     "MemoryUsageError",
     "Redaction",
+    "StoreUnavailableError",
     "UnknownEpisodeError",
     "UsedEpisode",
     "Written",

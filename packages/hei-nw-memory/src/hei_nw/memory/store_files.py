@@ -35,6 +35,10 @@ class StoreError(ValueError):
     """A store cannot be used as asked; the message is one line for users."""
 
 
+class StoreUnavailableError(StoreError):
+    """The store's database cannot be reached right now (it may come back: retry)."""
+
+
 def create_folder(path: Path, embedder: Any, keyer_config: dict[str, Any]) -> None:
     """Make a new store's folder and its ``store.json`` (format, embedder, keyer, slots);
     a folder holding a store, or anything else, is refused in one line."""

