@@ -52,3 +52,21 @@ def test_oracle_memories_hold_the_target_and_the_asked_negatives_within_the_cap(
         assert sorted(memory) == sorted(pack_episodes(traces, tokenizer, 10_000))
     assert with_negatives == oracle_memories(records, tokenizer, cap=10_000, negatives=3, seed=1)
     assert all(len(m) <= 20 for m in oracle_memories(records, tokenizer, cap=20, negatives=3))
+
+
+def test_a_run_stored_in_postgresql_recalls_what_the_in_memory_store_recalls() -> None:
+    import pytest
+
+    from hei_nw.memory.testing import NoDatabaseError, postgres_url
+
+    records = generate("A", 30, 5, split="dev")
+    embedded = recall_for(records, fill_store(records, HashingEmbedder(2048), 20, "dev"), 2)
+    try:
+        with postgres_url() as url:
+            stored = fill_store(records, HashingEmbedder(2048), 20, "dev", url=url)
+            database = recall_for(records, stored, 2)
+    except NoDatabaseError as exc:
+        pytest.skip(str(exc))
+    assert database.summary["index"] == "postgres (exact)"
+    assert [i["target_rank"] for i in database.items] == [i["target_rank"] for i in embedded.items]
+    assert database.summary["p_at_1"] == embedded.summary["p_at_1"]

@@ -191,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--store-keys", choices=["dense", "dg"], default="dense", help="store keys (--memory store)"
     )
     parser.add_argument(
+        "--store-url",
+        default=None,
+        metavar="URL",
+        help="--memory store: keep the run's store in this PostgreSQL database (a new tenant "
+        "per run) instead of in memory",
+    )
+    parser.add_argument(
         "--store-embedder",
         choices=EMBEDDERS,
         default="hashing",

@@ -23,6 +23,7 @@ class StoreSettings:
     filler: int
     split: str
     seed: int
+    url: str | None = None  # a PostgreSQL database instead of an in-memory store
 
 
 def oracle_memories(
@@ -59,7 +60,9 @@ def store_memories(
     """Write the run's episodes to a fresh store, recall ``k`` per question, pack in rank order.
     SQuAD runs write every passage of their half, not only the run's own."""
     embedder = make_embedder(store.embedder)
-    filled = fill_store(records, embedder, store.filler, store.split, store.seed, store.keys)
+    filled = fill_store(
+        records, embedder, store.filler, store.split, store.seed, store.keys, store.url
+    )
     recalled = recall_for(records, filled, k)
     recalled.summary.update(embedder=embedder.name, keys=store.keys)
     memories = [pack_episodes(traces, tokenizer, cap) for traces in recalled.traces]

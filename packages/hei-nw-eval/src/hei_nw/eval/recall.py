@@ -11,13 +11,14 @@ recall@k, with recall latency.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from hei_nw.datasets import Episode, Record, generate, oracle_episodes, write_order
 from hei_nw.datasets.squad import passages as squad_passages
-from hei_nw.memory import Embedder, EpisodeStore, Hit
+from hei_nw.memory import Embedder, EpisodeStore, Hit, Store
 from hei_nw.metrics import latency_summary, timed
 from hei_nw.pack import SLOTS
 
@@ -38,7 +39,7 @@ def _same(hit: Hit, record: Record) -> bool:
     return all(str(hit.trace.get(s, "")) == str(record["trace"].get(s, "")) for s in SLOTS)
 
 
-def _write(store: EpisodeStore, episode: Episode) -> None:
+def _write(store: Store, episode: Episode) -> None:
     if isinstance(episode, str):
         store.write(None, episode)
     else:
@@ -52,12 +53,18 @@ def fill_store(
     split: str = "test",
     seed: int = 0,
     keys: str = "dense",
-) -> EpisodeStore:
+    url: str | None = None,
+) -> Store:
     """A fresh in-memory store holding ``filler`` unrelated scenario-A episodes
     (older memories, from a seed no item uses) and then every episode of
     ``records`` in the run's write order, so each item's lag is the number of
-    writes after its target (:mod:`hei_nw.datasets.lag`)."""
-    store = EpisodeStore(embedder, keys=keys)
+    writes after its target (:mod:`hei_nw.datasets.lag`). With ``url`` the store is a
+    new tenant of that PostgreSQL database instead (the same episodes, the same ids)."""
+    store: Store = EpisodeStore(embedder, keys=keys)
+    if url is not None:
+        from hei_nw.memory.postgres import PostgresStore
+
+        store = PostgresStore(url, embedder, f"harness-{uuid.uuid4().hex[:12]}", keys)
     for extra in generate("A", filler, seed + 1_000_003, split=split):
         store.write(extra["trace"])
     seen: set[str] = set()  # D's near-collisions are its memory and its distractors: once
@@ -74,7 +81,7 @@ def fill_store(
     return store
 
 
-def recall_for(records: Sequence[Record], store: EpisodeStore, k: int) -> RecallRun:
+def recall_for(records: Sequence[Record], store: Store, k: int) -> RecallRun:
     """Recall ``k`` episodes per question and score them against the item's trace."""
     traces: list[list[Episode]] = []
     items: list[dict[str, Any]] = []
@@ -103,6 +110,6 @@ def recall_for(records: Sequence[Record], store: EpisodeStore, k: int) -> Recall
         f"recall_at_{k}": sum(i[f"recall_at_{k}"] for i in items) / n,
         "recall_latency_p50_s": latency["p50"],
         "recall_latency_p95_s": latency["p95"],
-        "index": store.index.kind,
+        "index": store.index.kind if isinstance(store, EpisodeStore) else "postgres (exact)",
     }
     return RecallRun(traces, items, summary)

@@ -170,7 +170,12 @@ def make_plan(args: argparse.Namespace) -> Plan:
         )
     elif args.mode == "B1":
         store = StoreSettings(
-            args.store_embedder, args.store_keys, args.store_size, args.split, args.seed
+            args.store_embedder,
+            args.store_keys,
+            args.store_size,
+            args.split,
+            args.seed,
+            args.store_url,
         )
         settings = B1Settings(
             reader,
