@@ -28,3 +28,15 @@ def test_per_tenant_labels_are_salted_per_server() -> None:
     assert f'hei_nw_store_episodes{{tenant="{first.label("alice")}"}} 2.0' in text
     assert tenant_tag("alice") not in text  # the public, unsalted tag cannot be confirmed
     assert first.label("alice") != second.label("alice")  # labels do not link servers
+
+
+def test_the_queue_depth_is_read_at_each_scrape_and_batch_times_are_counted() -> None:
+    metrics, waiting = Metrics(), [3]
+    metrics.watch_queue(lambda: waiting[0])
+    metrics.answered(0.4)
+    metrics.answered(1.5)
+    text = rendered(metrics)
+    assert "hei_nw_ask_queue_depth 3.0" in text
+    assert "hei_nw_batch_answer_seconds_count 2.0" in text
+    waiting[0] = 0
+    assert "hei_nw_ask_queue_depth 0.0" in rendered(metrics)

@@ -29,9 +29,10 @@ class AskBatcher:
         max_batch: int = 16,
         window_s: float = 0.01,
         on_batch: Callable[[int], None] | None = None,
+        on_answered: Callable[[float], None] | None = None,
     ) -> None:
         self.engine, self.max_batch, self.window_s = engine, max_batch, window_s
-        self.on_batch = on_batch
+        self.on_batch, self.on_answered = on_batch, on_answered
         self._busy_since: float | None = None
         self._queue: queue.Queue[_Ask | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="ask-batcher", daemon=True)
@@ -44,6 +45,10 @@ class AskBatcher:
         future: Future[Answer] = Future()
         self._queue.put((memory, question, k, future))
         return future
+
+    def waiting(self) -> int:
+        """Asks queued and not yet taken into a batch (``/metrics``' queue depth)."""
+        return self._queue.qsize()
 
     def busy_for(self) -> float:
         """Seconds the batch being answered has taken so far (0 when idle): a generate call
@@ -84,6 +89,8 @@ class AskBatcher:
                 future.set_exception(exc)
             return
         finally:
-            self._busy_since = None
+            began, self._busy_since = self._busy_since, None
+            if self.on_answered is not None and began is not None:
+                self.on_answered(time.monotonic() - began)
         for (*_, future), answer in zip(batch, answers, strict=True):
             future.set_result(answer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -56,6 +57,17 @@ class Metrics:
             buckets=(1, 2, 4, 8, 16, 32),
             registry=self.registry,
         )
+        self.answering = Histogram(
+            "hei_nw_batch_answer_seconds",
+            "Seconds one batch of asks took: recall, packing and the generate call",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
+            registry=self.registry,
+        )
+        self.queue = Gauge(
+            "hei_nw_ask_queue_depth",
+            "Asks waiting for the generator (not yet in a batch)",
+            registry=self.registry,
+        )
         self.refusals = Counter(
             "hei_nw_writes_refused",
             "Writes not stored, by reason",
@@ -80,6 +92,13 @@ class Metrics:
 
     def batch(self, size: int) -> None:
         self.batches.observe(size)
+
+    def answered(self, seconds: float) -> None:
+        self.answering.observe(seconds)
+
+    def watch_queue(self, waiting: Callable[[], int]) -> None:
+        """Read the queue's depth at each scrape."""
+        self.queue.set_function(waiting)
 
     def refused(self, reason: str) -> None:
         self.refusals.labels(reason).inc()

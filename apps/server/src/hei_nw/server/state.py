@@ -50,7 +50,13 @@ class Server:
     def __init__(self, settings: ServerSettings, tenants: Tenants, engine: Engine) -> None:
         self.settings, self.tenants, self.engine = settings, tenants, engine
         self.metrics = Metrics(per_tenant=settings.tenant_metrics)
-        self.batcher = AskBatcher(engine, settings.max_batch, on_batch=self.metrics.batch)
+        self.batcher = AskBatcher(
+            engine,
+            settings.max_batch,
+            on_batch=self.metrics.batch,
+            on_answered=self.metrics.answered,
+        )
+        self.metrics.watch_queue(self.batcher.waiting)
         self.limiter = RateLimiter(settings.rate_per_s, settings.burst)
         self._memories: dict[str, Memory] = {}
         self._opening = threading.Lock()
