@@ -124,6 +124,20 @@ def test_a_question_longer_than_its_cap_is_one_line(tmp_path: Path) -> None:
             memory.ask("Where is the boat? " * 60)  # 1,140 characters: refused before any model
 
 
+def test_a_question_over_the_token_cap_is_one_line_naming_the_cap(
+    tmp_path: Path, tiny_parts: tuple[str, str]
+) -> None:
+    model, reader = tiny_parts
+    with Memory.open(tmp_path / "m", model, reader) as memory:
+        memory.remember("The boat is at pier 9.")
+        question = "船在哪里？boat " * 40  # 480 characters, far more than 128 tokens
+        with pytest.raises(
+            MemoryUsageError, match="a question is limited to 128 tokens; this one has"
+        ):
+            memory.ask(question)
+        assert memory.ask("Where is the boat?").memory_used  # a short one is answered
+
+
 def test_a_writer_removes_what_a_killed_atomic_write_left(tmp_path: Path) -> None:
     with Memory.open(tmp_path) as memory:
         memory.remember("The boat is at pier 9.")

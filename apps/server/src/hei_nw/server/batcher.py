@@ -42,6 +42,7 @@ class AskBatcher:
         """Queue an ask. A bad one (blank, too long) is refused here, before it joins a
         batch: its error is its own request's, never the other tenants' in the batch."""
         check_question(question, memory.settings.max_question_chars)
+        self.engine.check_question(question.strip(), memory.settings.max_question_tokens)
         future: Future[Answer] = Future()
         self._queue.put((memory, question, k, future))
         return future

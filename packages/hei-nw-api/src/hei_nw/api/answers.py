@@ -70,6 +70,8 @@ def answer_together(
     if reading:
         loaded = engine if not callable(engine) else engine()
         questions = [asks[i][1].strip() for i in reading]
+        for i, question in zip(reading, questions, strict=True):
+            loaded.check_question(question, asks[i][0].settings.max_question_tokens)
         if loaded.span_reader is not None:
             episodes = [[h.trace or h.text for h in recalled[i]] for i in reading]
             for i, span in zip(reading, loaded.read_spans(questions, episodes), strict=True):

@@ -61,6 +61,14 @@ def clean_episode(
     return None, trace, removed if redacting else None
 
 
+def check_question_tokens(tokens: int, max_tokens: int) -> None:
+    """A question within the token cap, or a one-line error naming the cap."""
+    if tokens > max_tokens:
+        raise MemoryUsageError(
+            f"a question is limited to {max_tokens} tokens; this one has {tokens}"
+        )
+
+
 def check_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str) or not question.strip():
         raise MemoryUsageError("a question must be a non-empty text")

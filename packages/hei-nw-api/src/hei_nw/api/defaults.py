@@ -73,6 +73,10 @@ class MemorySettings:
     max_question_chars: int = 1_000
     """Longest question accepted. A question is read whole by the model on every ask: one
     of 20,000 characters held a server's shared generator for 51 s."""
+    max_question_tokens: int = 128
+    """Longest question in the model's tokens, checked once the model is loaded (a server
+    checks before an ask joins a batch). The 367 questions of the notes set and scenarios
+    A-E (held-out forms) are at most 29 tokens; 1,000 characters of CJK text are 2,000."""
     max_text_chars: int = 20_000
     """Longest episode text accepted (a long note; the reader reads 384 tokens of it)."""
     gate: str = "hygiene"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from hei_nw.api.checks import check_question_tokens
 from hei_nw.api.defaults import DEFAULTS, MemorySettings
 from hei_nw.models import (
     DEFAULT_MODEL,
@@ -106,6 +107,11 @@ class Engine:
     @property
     def tokenizer(self) -> Any:
         return self.loaded.tokenizer
+
+    def check_question(self, question: str, max_tokens: int) -> None:
+        """Refuse (one line) a question longer than ``max_tokens`` of this model's tokens."""
+        tokens = len(self.tokenizer(question, add_special_tokens=False)["input_ids"])
+        check_question_tokens(tokens, max_tokens)
 
     def pack(self, episodes: Sequence[Episode]) -> list[int]:
         """Recalled episodes (traces or texts), best first, as one memory within the budget."""
