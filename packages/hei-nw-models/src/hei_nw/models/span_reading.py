@@ -47,8 +47,9 @@ def lead_ids(tokenizer: Any, question: str) -> list[int]:
     )
 
 
-def _normal(tokenizer: Any, token: int) -> str:
-    return str(tokenizer.decode([token])).strip().lower()
+def _normals(tokenizer: Any, ids: Sequence[int]) -> list[str]:
+    """Each token alone, decoded, stripped and lower-cased (one batched decode call)."""
+    return [str(t).strip().lower() for t in tokenizer.batch_decode([[i] for i in ids])]
 
 
 def match_features(
@@ -57,10 +58,11 @@ def match_features(
     """(T, 2): memory token occurs in the question as the same id (any token) / as the same
     lower-cased word (pieces without a letter or digit never match this one)."""
     same_id = set(question_ids)
-    same_text = {
-        t for i in question_ids if (t := _normal(tokenizer, i)) and any(c.isalnum() for c in t)
-    }
-    rows = [(float(i in same_id), float(_normal(tokenizer, i) in same_text)) for i in memory_ids]
+    same_text = {t for t in _normals(tokenizer, question_ids) if any(c.isalnum() for c in t)}
+    texts = _normals(tokenizer, memory_ids)
+    rows = [
+        (float(i in same_id), float(t in same_text)) for i, t in zip(memory_ids, texts, strict=True)
+    ]
     return torch.tensor(rows, dtype=torch.float16).reshape(len(rows), 2)
 
 
@@ -112,11 +114,7 @@ def collate(items: Sequence[SpanInputs]) -> dict[str, Tensor]:
     an empty one is padded to one masked position)."""
     T = max(1, max(len(i.memory_ids) for i in items))
     Q = max(len(i.question_ids) for i in items)
-    K, H = (
-        items[0].memory_states.shape[1:]
-        if items[0].memory_ids
-        else items[0].question_states.shape[1:]
-    )
+    K, H = items[0].question_states.shape[1:]  # the question's lead is never empty
     batch = {
         "memory": torch.zeros(len(items), T, K, H, dtype=torch.float16),
         "memory_mask": torch.zeros(len(items), T, dtype=torch.bool),
