@@ -125,9 +125,13 @@ class Memory:
 
     def close(self) -> None:
         """Erase expired episodes, snapshot the index so the next open is quick (the log
-        is durable already) and let another process write the folder. Read-only: nothing."""
-        if self._closed or self.read_only:
+        is durable already) and let another process write the folder; a database's
+        connection is closed. Read-only: nothing is written."""
+        if self._closed:
+            return
+        if self.read_only:
             self._closed = True
+            self._disconnect()
             return
         with self._lock.writing():
             try:
@@ -135,8 +139,15 @@ class Memory:
                     self._store.save()  # (a purge's compaction saved it already)
             finally:
                 self._closed = True
+                self._disconnect()
                 if self._writer is not None:
                     self._writer.release()
+
+    def _disconnect(self) -> None:
+        """Close the store's connection, where it has one (a database)."""
+        close = getattr(self._store, "close", None)
+        if callable(close):
+            close()
 
     def _check_writable(self) -> None:
         if self.read_only:
