@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from hei_nw.api import DEFAULTS, Engine
 from hei_nw.api.defaults import choosing
-from hei_nw.memory.testing import LocalPostgres, NoDatabaseError, postgres_url
+from hei_nw.memory.testing import LocalPostgres, NoDatabaseError, postgres_url_or_skip
 from hei_nw.models.testing import save_tiny_model_and_reader
 from hei_nw.server.app import ServerSettings, create_app
 from hei_nw.server.process import ServerProcess
@@ -26,11 +26,8 @@ ALICE, BOB = "alice-key-123", "bob-key-4567"
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    try:
-        with postgres_url() as found:
-            yield found
-    except NoDatabaseError as exc:
-        pytest.skip(str(exc))
+    with postgres_url_or_skip() as found:
+        yield found
 
 
 def test_replicas_share_each_tenants_memory_and_keep_tenants_apart(

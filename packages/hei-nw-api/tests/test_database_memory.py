@@ -12,16 +12,13 @@ import pytest
 from hei_nw.api import Memory, MemoryUsageError
 from hei_nw.api.cli import main
 from hei_nw.api.migrate import fingerprint, migrate
-from hei_nw.memory.testing import NoDatabaseError, postgres_url
+from hei_nw.memory.testing import postgres_url_or_skip
 
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    try:
-        with postgres_url() as found:
-            yield found
-    except NoDatabaseError as exc:
-        pytest.skip(str(exc))
+    with postgres_url_or_skip() as found:
+        yield found
 
 
 def test_two_openings_of_one_database_share_the_memory(url: str) -> None:

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from hei_nw.memory import EpisodeStore, StoreError, StoreUnavailableError, make_embedder
 from hei_nw.memory.postgres import PostgresStore
 from hei_nw.memory.protocol import safe_url
-from hei_nw.memory.testing import LocalPostgres, NoDatabaseError, postgres_url
+from hei_nw.memory.testing import LocalPostgres, NoDatabaseError, postgres_url_or_skip
 
 NOTES = [
     "The spare key is under the blue flowerpot.",
@@ -25,11 +25,8 @@ NOTES = [
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    try:
-        with postgres_url() as found:
-            yield found
-    except NoDatabaseError as exc:
-        pytest.skip(str(exc))
+    with postgres_url_or_skip() as found:
+        yield found
 
 
 def _store(url: str, tenant: str, **options: object) -> PostgresStore:

@@ -27,10 +27,10 @@ from hei_nw.memory.store_files import (
     Cipher,
     StoreError,
     StoreUnavailableError,
+    episode_content,
     open_entry,
     seal_entry,
 )
-from hei_nw.memory.trace import render_text, validate_trace
 
 
 class PostgresStore:
@@ -125,13 +125,7 @@ class PostgresStore:
         text: str | None = None,
         meta: Mapping[str, Any] | None = None,
     ) -> str:
-        if trace is None:
-            if not isinstance(text, str) or not text.strip():
-                raise StoreError("a text episode needs non-empty text")
-            clean: dict[str, Any] = {}
-        else:
-            clean = validate_trace(trace)
-            text = render_text(clean) if text is None else text
+        clean, text = episode_content(trace, text)
         key = halfvec(self._key(text))
         with self._db.transaction():
             row = self._db.execute(

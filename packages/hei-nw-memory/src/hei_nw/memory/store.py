@@ -40,10 +40,10 @@ from hei_nw.memory.store_files import (
     Cipher,
     StoreError,
     create_folder,
+    episode_content,
     rewrite_log,
     seal_entry,
 )
-from hei_nw.memory.trace import render_text, validate_trace
 
 __all__ = ["Episode", "EpisodeStore", "Hit", "StoreError", "episode_id"]
 
@@ -102,13 +102,7 @@ class EpisodeStore:
     ) -> str:
         """Store one episode - a trace, or with ``trace=None`` a text - with its
         provenance ``meta`` (JSON-safe); returns its id once the write is durable."""
-        if trace is None:
-            if not isinstance(text, str) or not text.strip():
-                raise StoreError("a text episode needs non-empty text")
-            clean: dict[str, Any] = {}
-        else:
-            clean = validate_trace(trace)
-            text = render_text(clean) if text is None else text
+        clean, text = episode_content(trace, text)
         provenance = dict(meta or {})
         new_id = episode_id(self._issued)
         self._log(seal_entry(self.cipher, new_id, clean, text, provenance))

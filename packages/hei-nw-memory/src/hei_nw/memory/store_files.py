@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from hei_nw.core import write_text_atomic
-from hei_nw.memory.trace import SLOTS
+from hei_nw.memory.trace import SLOTS, render_text, validate_trace
 
 FORMAT = "hei-nw-episode-store/1"
 META, LOG, KEYS, INDEX, INDEX_META = (
@@ -37,6 +38,19 @@ class StoreError(ValueError):
 
 class StoreUnavailableError(StoreError):
     """The store's database cannot be reached right now (it may come back: retry)."""
+
+
+def episode_content(
+    trace: Mapping[str, Any] | None, text: str | None
+) -> tuple[dict[str, Any], str]:
+    """What a write stores: a checked trace and its text (rendered when not given), or,
+    with ``trace=None``, a non-empty text and an empty trace."""
+    if trace is None:
+        if not isinstance(text, str) or not text.strip():
+            raise StoreError("a text episode needs non-empty text")
+        return {}, text
+    clean = validate_trace(trace)
+    return clean, render_text(clean) if text is None else text
 
 
 def create_folder(path: Path, embedder: Any, keyer_config: dict[str, Any]) -> None:

@@ -61,3 +61,19 @@ def postgres_url() -> Iterator[str]:
         yield server.url
     finally:
         server.close()
+
+
+@contextmanager
+def postgres_url_or_skip() -> Iterator[str]:
+    """:func:`postgres_url` in a test: the test is skipped, naming why, where PostgreSQL
+    cannot start (``pytest`` is every test environment's)."""
+    import pytest
+
+    try:
+        server = LocalPostgres()
+    except NoDatabaseError as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server.url
+    finally:
+        server.close()
