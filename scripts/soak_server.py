@@ -43,6 +43,7 @@ class Ledger:
         self.latencies: dict[str, list[float]] = {k: [] for k in KINDS}
         self.errors: list[str] = []
         self.alive: dict[str, set[str]] = {t: set() for t in TENANTS}
+        self.acknowledged: list[str] = []  # every id a write was acknowledged with
 
     def take(self) -> tuple[dict[str, list[float]], int]:
         with self.lock:
@@ -96,6 +97,7 @@ def client(url: str, n: int, ledger: Ledger, stop: threading.Event, pace_s: floa
                 ledger.errors.append(f"{kind} {status}")
             elif kind == "write":
                 ledger.alive[tenant].add(body["id"])
+                ledger.acknowledged.append(body["id"])
             elif kind == "forget" and mine:
                 ledger.alive[tenant].discard(victim)
         stop.wait(max(0.0, pace_s - elapsed))
@@ -136,7 +138,7 @@ def _window_p50(window: list[dict[str, Any]], kind: str) -> float | None:
 
 
 def verdict(
-    samples: list[dict[str, Any]], lost: int, errors: int, rss_bound: float
+    samples: list[dict[str, Any]], lost: int, errors: int, rss_bound: float, duplicates: int = 0
 ) -> dict[str, Any]:
     """Pass or fail. Start and end are windows of up to ten samples (the first sample,
     the warm-up, left out): one minute's median of ~60 asks moves by tens of ms."""
@@ -156,7 +158,8 @@ def verdict(
         "ask_p50_end_ms": end_ask,
         "ask_latency_end_within_10pct_or_50ms": latency_ok,
         "nothing_lost": lost == 0,
-        "passed": errors == 0 and rss_ok and latency_ok and lost == 0,
+        "no_id_given_twice": duplicates == 0,
+        "passed": errors == 0 and rss_ok and latency_ok and lost == 0 and duplicates == 0,
     }
 
 
@@ -231,7 +234,8 @@ def main() -> None:
     finally:
         again.stop()
     lost = sum(len(ledger.alive[t] - listed[t]) for t in TENANTS)
-    result = verdict(samples, lost, len(ledger.errors), args.rss_bound)
+    duplicates = len(ledger.acknowledged) - len(set(ledger.acknowledged))
+    result = verdict(samples, lost, len(ledger.errors), args.rss_bound, duplicates)
     plot(samples, BENCH_DIR / f"{args.out}.png")
     path = write_result(
         args.out,
@@ -242,6 +246,8 @@ def main() -> None:
             "samples": samples,
             "acknowledged_alive": sum(len(v) for v in ledger.alive.values()),
             "lost_after_restart": lost,
+            "acknowledged_writes": len(ledger.acknowledged),
+            "ids_given_twice": duplicates,
             "errors": ledger.errors[:50],
             "verdict": result,
             "machine": machine(),

@@ -98,3 +98,20 @@ def test_a_store_opened_with_another_embedder_recomputes_its_keys(tmp_path: Path
         assert json.loads((folder / "store.json").read_text())["embedder"] == embedder.name
     probe = keyed.encode(["The boat is at pier 9."])[0]
     assert not np.allclose(probe, clear.encode(["The boat is at pier 9."])[0])
+
+
+def test_ids_are_never_given_again_after_a_compaction_in_the_same_process(tmp_path: Path) -> None:
+    """Found by the soak: after a forget compacted the store, every later write got the
+    same id (the next id was counted from the rows, fewer than the ids issued)."""
+    store = EpisodeStore(HashingEmbedder(256), tmp_path / "s")
+    first = [store.write(None, f"note {i}: locker {100 + i}") for i in range(4)]
+    store.delete(first[1])
+    store.compact()
+    later = [store.write(None, f"later note {i}: locker {900 + i}") for i in range(3)]
+    assert later == ["ep-00000004", "ep-00000005", "ep-00000006"]
+    assert [store.get(i).text for i in later] == [
+        f"later note {i}: locker {900 + i}" for i in range(3)
+    ]
+    assert len(store) == 6
+    reopened = EpisodeStore.load(tmp_path / "s", HashingEmbedder(256))
+    assert reopened.write(None, "after reopening") == "ep-00000007"

@@ -270,7 +270,9 @@ class EpisodeStore:
         episodes: list[tuple[dict[str, Any], str]],
         metas: list[dict[str, Any]],
     ) -> None:
-        self._issued = max(self._issued, len(self._ids) + len(ids))
+        # The next id follows the highest ever registered: after a compaction the rows
+        # are fewer than the ids issued, and counting rows would give an id again.
+        self._issued = max([self._issued, *(id_number(i) + 1 for i in ids)])
         for new_id, episode, meta in zip(ids, episodes, metas, strict=True):
             self._rows[new_id] = len(self._ids)
             self._ids.append(new_id)
