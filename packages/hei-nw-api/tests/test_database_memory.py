@@ -52,6 +52,20 @@ def test_the_cli_takes_a_database_url(url: str, capsys: pytest.CaptureFixture[st
     assert any(row["text"] == "Parking: level 3, spot B12." for row in listed)
 
 
+def test_listing_a_tenant_the_database_does_not_hold_creates_nothing(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["list", "--store", url, "--tenant", "typo-tenant"]) == 2
+    err = capsys.readouterr().err
+    assert "holds no memory (opened read-only" in err and err.count("\n") == 1
+    with pytest.raises(MemoryUsageError, match="holds no memory"):
+        Memory.open(url, tenant="typo-tenant", read_only=True)
+    assert main(["--store", url, "--tenant", "typo-tenant", "remember", "Gate code 4410."]) == 0
+    capsys.readouterr()
+    assert main(["list", "--store", url, "--tenant", "typo-tenant"]) == 0
+    assert "Gate code 4410." in capsys.readouterr().out
+
+
 def test_an_unreachable_database_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(MemoryUsageError, match="cannot connect to postgresql://u:\\*\\*\\*@"):
         Memory.open("postgresql://u:secret@127.0.0.1:1/none")

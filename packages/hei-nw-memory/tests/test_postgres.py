@@ -117,6 +117,40 @@ def test_a_newer_schema_is_refused_and_nothing_is_written(url: str) -> None:
         store._db.execute("DELETE FROM hei_nw_schema WHERE version = 99")
 
 
+def test_a_read_only_opening_creates_nothing_and_writes_nothing(url: str) -> None:
+    with pytest.raises(StoreError, match=r"tenant never-made\) holds no memory .*read-only"):
+        _store(url, "never-made", read_only=True)
+    writer = _store(url, "read-only")
+    kept = writer.write(None, NOTES[0])
+    reader = _store(url, "read-only", read_only=True)
+    assert reader.recall("Where is the spare key?", 1)[0].id == kept
+    for attempt in (lambda: reader.write(None, NOTES[1]), lambda: reader.delete(kept)):
+        with pytest.raises(StoreError, match="was opened read-only"):
+            attempt()
+    assert [e.id for e in writer.episodes()] == [kept]
+    assert writer._db.execute(
+        "SELECT count(*) FROM hei_nw_tenants WHERE tenant = 'never-made'"
+    ).fetchone() == (0,)
+    with pytest.raises(StoreError, match="was built with 2048-d keys"):
+        PostgresStore(url, make_embedder("hashing", 64), "read-only", read_only=True)
+
+
+def test_a_read_only_opening_of_a_new_database_leaves_it_empty(url: str) -> None:
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS hei_nw_untouched")
+        admin.execute("CREATE DATABASE hei_nw_untouched")
+    fresh = make_conninfo(url, dbname="hei_nw_untouched")
+    with pytest.raises(StoreError, match="holds no memory"):
+        _store(fresh, "anyone", read_only=True)
+    with psycopg.connect(fresh) as db:
+        tables = db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+        extensions = db.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'")
+        assert tables == (0,) and extensions.fetchone() == (0,)
+
+
 def test_a_move_keeps_ids_and_never_reissues_one(url: str) -> None:
     source = EpisodeStore(make_embedder("hashing", 2048))
     kept = [source.write(None, note) for note in NOTES]

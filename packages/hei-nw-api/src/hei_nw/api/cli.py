@@ -9,7 +9,7 @@
 Every command takes ``--store DIR``, before or after the command's name: the
 memory's folder, or a ``postgresql://`` URL (default ``$HEI_NW_STORE_URL``, else
 ``$HEI_NW_HOME``, else ``$XDG_DATA_HOME/hei-nw/memory``, else
-``~/.local/share/hei-nw/memory``). Exit codes: 0 done, 1 no such episode,
+``~/.local/share/hei-nw/memory``), and ``--tenant NAME`` for a database's memories. Exit codes: 0 done, 1 no such episode,
 2 bad input (one line on stderr), 3 not written (already stored, or refused by the
 write gate; the reason and any existing id are printed), 130 interrupted.
 
@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     # a command that was not given it from overwriting the one given before the name.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", default=argparse.SUPPRESS, help=store_help)
+    tenant_help = "whose memory, in a database (default: $HEI_NW_TENANT, else 'default')"
+    for where in (parser, common):
+        where.add_argument("--tenant", default=argparse.SUPPRESS, help=tenant_help)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
@@ -136,7 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     move = command("migrate", "copy every episode between a folder and a database (either way)")
     move.add_argument("--from", dest="source", required=True, help="a folder or postgresql:// URL")
     move.add_argument("--to", dest="target", required=True, help="a folder or postgresql:// URL")
-    move.add_argument("--tenant", default="default", help="whose rows, in a database")
     serve = command("serve", "serve memories over HTTP (see --help)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
@@ -154,13 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     store = args.store or default_store()
+    args.tenant = getattr(args, "tenant", None) or os.environ.get("HEI_NW_TENANT", "default")
     try:
         if args.command == "serve":
             return serve(store, args)
         if args.command == "migrate":
             return move(args)
         # Commands that only read take no writer lock: they work beside a running server.
-        with Memory.open(store, read_only=args.command in READING) as memory:
+        reading = args.command in READING
+        with Memory.open(store, read_only=reading, tenant=args.tenant) as memory:
             return run(memory, args)
     except UnknownEpisodeError as exc:
         print(f"hei-nw: no episode {exc.args[0]!r} in {safe_url(str(store))}", file=sys.stderr)

@@ -20,14 +20,18 @@ from hei_nw.memory import EpisodeStore, Store, StoreError, make_embedder
 STORE = "store"
 
 
-def open_database(url: str, settings: MemorySettings, tenant: str) -> Store:
+def open_database(url: str, settings: MemorySettings, tenant: str, read_only: bool) -> Store:
     """``tenant``'s memory in the database at ``url``; no lock: the database orders
-    concurrent writers, and every acknowledged write is committed."""
+    concurrent writers, and every acknowledged write is committed. Read-only creates
+    nothing: a tenant the database does not hold is refused in one line."""
     try:
         from hei_nw.memory.postgres import PostgresStore
 
         embedder = make_embedder(settings.embedder, settings.embedder_dim, feature_secret())
-        return PostgresStore(url, embedder, tenant, settings.keys, cipher=cipher_from_env())
+        cipher = cipher_from_env()
+        return PostgresStore(
+            url, embedder, tenant, settings.keys, cipher=cipher, read_only=read_only
+        )
     except ImportError:
         raise MemoryUsageError(
             "a database store needs hei-nw-memory[postgres] (psycopg): install it"

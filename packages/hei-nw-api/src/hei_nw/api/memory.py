@@ -98,7 +98,7 @@ class Memory:
         database, which several processes may write at once (no lock is taken)."""
         settings = choosing(settings, model, reader)
         if is_database_url(str(folder)):
-            store = open_database(str(folder), settings, tenant)
+            store = open_database(str(folder), settings, tenant, read_only)
             return cls(safe_url(str(folder)), store, settings, engine, None, read_only)
         root = Path(folder).expanduser()
         store, writer = open_folder(root, settings, read_only)

@@ -13,6 +13,7 @@ is a one-line :class:`StoreUnavailableError`; the next call connects again.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,14 @@ import numpy as np
 
 from hei_nw.memory.embedders import Embedder
 from hei_nw.memory.keys import make_keyer
-from hei_nw.memory.postgres_support import create_schema, first_line, guarded, halfvec
+from hei_nw.memory.postgres_support import (
+    create_schema,
+    find_tenant,
+    first_line,
+    guarded,
+    halfvec,
+    join_tenant,
+)
 from hei_nw.memory.protocol import safe_url
 from hei_nw.memory.records import Episode, Hit, episode_id, id_number
 from hei_nw.memory.store_files import (
@@ -46,6 +54,7 @@ class PostgresStore:
         cipher: Cipher | None = None,
         index: str = "exact",
         ef_search: int = 64,
+        read_only: bool = False,
     ) -> None:
         import psycopg  # the [postgres] extra, only when a database is named
 
@@ -53,6 +62,7 @@ class PostgresStore:
         self.keyer = make_keyer(keys, embedder.dim)
         self.where = f"{safe_url(url)} (tenant {tenant})"
         self._psycopg, self._ef_search = psycopg, int(ef_search)
+        self.read_only, self._reconnecting = read_only, threading.Lock()
         try:
             self._conn = self._connect()
         except psycopg.Error as exc:
@@ -60,8 +70,18 @@ class PostgresStore:
         if index not in ("exact", "hnsw"):
             raise StoreError(f"unknown index {index!r} for PostgreSQL; choose from exact, hnsw")
         self._table = f"hei_nw_episodes_{self.keyer.dim}"
-        create_schema(self._db, psycopg, self.url, self._table, self.keyer.dim, index == "hnsw")
-        self._join_tenant()
+        name, dim = embedder.name, self.keyer.dim
+        if read_only:  # creates nothing, writes nothing
+            find_tenant(self._db, self.where, self._table, tenant, name, dim)
+            return
+        create_schema(self._db, psycopg, self.url, self._table, dim, index == "hnsw")
+        with self._db.transaction():
+            config = json.dumps(self.keyer.config())
+            if join_tenant(self._db, self.where, tenant, name, dim, config):
+                self._rekey()
+                self._db.execute(
+                    "UPDATE hei_nw_tenants SET embedder = %s WHERE tenant = %s", (name, tenant)
+                )
 
     def _connect(self) -> Any:
         db = self._psycopg.connect(self.url, autocommit=True, connect_timeout=10)
@@ -71,43 +91,17 @@ class PostgresStore:
 
     @property
     def _db(self) -> Any:
-        """The connection, made again if the last one broke (a restarted database)."""
-        if self._conn.closed or self._conn.broken:
-            try:
-                self._conn = self._connect()
-            except self._psycopg.Error as exc:
-                raise StoreUnavailableError(
-                    f"the database {safe_url(self.url)} is unreachable: {first_line(exc)}"
-                ) from None
-        return self._conn
-
-    def _join_tenant(self) -> None:
-        """Register the tenant (first use) or check it was made with this embedder's
-        shape; keys made by another embedder (another feature secret) are recomputed."""
-        config = json.dumps(self.keyer.config())
-        with self._db.transaction():
-            self._db.execute(
-                "INSERT INTO hei_nw_tenants (tenant, embedder, dim, keyer) VALUES "
-                "(%s, %s, %s, %s) ON CONFLICT (tenant) DO NOTHING",
-                (self.tenant, self.embedder.name, self.keyer.dim, config),
-            )
-            row = self._db.execute(
-                "SELECT embedder, dim FROM hei_nw_tenants WHERE tenant = %s FOR UPDATE",
-                (self.tenant,),
-            ).fetchone()
-            assert row is not None
-            name, dim = row
-            if dim != self.keyer.dim:
-                raise StoreError(
-                    f"{self.where} was built with {dim}-d keys ({name}); "
-                    f"this embedder makes {self.keyer.dim}-d ({self.embedder.name})"
-                )
-            if name != self.embedder.name:
-                self._rekey()
-                self._db.execute(
-                    "UPDATE hei_nw_tenants SET embedder = %s WHERE tenant = %s",
-                    (self.embedder.name, self.tenant),
-                )
+        """The connection, made again if the last one broke (a restarted database); one
+        thread reconnects while the others wait for its connection."""
+        with self._reconnecting:
+            if self._conn.closed or self._conn.broken:
+                try:
+                    self._conn = self._connect()
+                except self._psycopg.Error as exc:
+                    raise StoreUnavailableError(
+                        f"the database {safe_url(self.url)} is unreachable: {first_line(exc)}"
+                    ) from None
+            return self._conn
 
     def _rekey(self) -> None:
         for episode in self.episodes():
@@ -125,6 +119,7 @@ class PostgresStore:
         text: str | None = None,
         meta: Mapping[str, Any] | None = None,
     ) -> str:
+        self._writable()
         clean, text = episode_content(trace, text)
         key = halfvec(self._key(text))
         with self._db.transaction():
@@ -147,6 +142,7 @@ class PostgresStore:
     def restore(self, episode: Episode) -> bool:
         """Write ``episode`` under its own id with its provenance (moving a store); a row
         already there is left alone, so a move can run again. Whether it was written."""
+        self._writable()
         seq = id_number(episode.id)
         entry = seal_entry(
             self.cipher, episode.id, dict(episode.trace), episode.text, dict(episode.meta)
@@ -188,6 +184,7 @@ class PostgresStore:
 
     @guarded
     def reserve(self, issued: int) -> None:
+        self._writable()
         self._db.execute(
             "UPDATE hei_nw_tenants SET issued = greatest(issued, %s) WHERE tenant = %s",
             (issued, self.tenant),
@@ -195,6 +192,7 @@ class PostgresStore:
 
     @guarded
     def delete(self, episode_id: str) -> None:
+        self._writable()
         row = self._db.execute(
             f"DELETE FROM {self._table} WHERE tenant = %s AND id = %s RETURNING id",
             (self.tenant, episode_id),
@@ -216,6 +214,7 @@ class PostgresStore:
     @guarded
     def reseal(self, cipher: Cipher | None) -> None:
         """Every row's episode sealed anew under ``cipher``, in one transaction."""
+        self._writable()
         episodes = self.episodes()
         self.cipher = cipher
         with self._db.transaction():
@@ -283,6 +282,10 @@ class PostgresStore:
         self._conn.close()
 
     # -- internals --------------------------------------------------------------
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.where} was opened read-only")
+
     def _key(self, text: str) -> np.ndarray:
         vectors = np.asarray(self.embedder.encode([text]), dtype=np.float32)
         return np.asarray(self.keyer.keys(vectors)[0], dtype=np.float32)

@@ -27,14 +27,7 @@ def create_schema(db: Any, psycopg: Any, url: str, table: str, dim: int, hnsw: b
             first = str(exc).strip().splitlines()[0]
             raise StoreError(f"{safe_url(url)} has no pgvector extension: {first}") from None
         db.execute("CREATE TABLE IF NOT EXISTS hei_nw_schema (version int NOT NULL)")
-        row = db.execute("SELECT max(version) FROM hei_nw_schema").fetchone()
-        found = row[0] if row else None
-        if found is not None and found > SCHEMA_VERSION:
-            raise StoreError(
-                f"{safe_url(url)} holds a newer hei-nw schema ({found} > "
-                f"{SCHEMA_VERSION}): upgrade hei-nw; nothing was written"
-            )
-        if found is None:
+        if _check_version(db, safe_url(url)) is None:
             db.execute("INSERT INTO hei_nw_schema VALUES (%s)", (SCHEMA_VERSION,))
         db.execute(
             "CREATE TABLE IF NOT EXISTS hei_nw_tenants (tenant text PRIMARY KEY, "
@@ -51,6 +44,65 @@ def create_schema(db: Any, psycopg: Any, url: str, table: str, dim: int, hnsw: b
             db.execute(
                 f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} USING hnsw (key halfvec_ip_ops)"
             )
+
+
+def join_tenant(db: Any, where: str, tenant: str, embedder: str, dim: int, keyer: str) -> bool:
+    """Register ``tenant`` (first use) or check it was made with ``dim``-d keys; whether
+    its keys were made by another embedder (another feature secret: recompute them)."""
+    db.execute(
+        "INSERT INTO hei_nw_tenants (tenant, embedder, dim, keyer) VALUES "
+        "(%s, %s, %s, %s) ON CONFLICT (tenant) DO NOTHING",
+        (tenant, embedder, dim, keyer),
+    )
+    row = db.execute(
+        "SELECT embedder, dim FROM hei_nw_tenants WHERE tenant = %s FOR UPDATE", (tenant,)
+    ).fetchone()
+    assert row is not None
+    _check_dim(where, row, embedder, dim)
+    return bool(row[0] != embedder)
+
+
+def find_tenant(db: Any, where: str, table: str, tenant: str, embedder: str, dim: int) -> None:
+    """For a read-only opening, which creates nothing: refuse a database or tenant that
+    holds no memory, a newer schema, or keys another embedder made (a writer recomputes
+    them)."""
+    tables = ("hei_nw_schema", "hei_nw_tenants", table)
+    found = db.execute(
+        "SELECT bool_and(to_regclass(t) IS NOT NULL) FROM unnest(%s::text[]) AS t", (list(tables),)
+    ).fetchone()
+    row = None
+    if found is not None and found[0]:
+        _check_version(db, where)
+        row = db.execute(
+            "SELECT embedder, dim FROM hei_nw_tenants WHERE tenant = %s", (tenant,)
+        ).fetchone()
+    if row is None:
+        raise StoreError(f"{where} holds no memory (opened read-only: nothing was created)")
+    _check_dim(where, row, embedder, dim)
+    if row[0] != embedder:
+        raise StoreError(
+            f"{where} was keyed by another embedder ({row[0]}); "
+            "open it once for writing to recompute its keys"
+        )
+
+
+def _check_version(db: Any, where: str) -> int | None:
+    row = db.execute("SELECT max(version) FROM hei_nw_schema").fetchone()
+    found = row[0] if row else None
+    if found is not None and found > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where} holds a newer hei-nw schema ({found} > "
+            f"{SCHEMA_VERSION}): upgrade hei-nw; nothing was written"
+        )
+    return found
+
+
+def _check_dim(where: str, row: tuple[str, int], embedder: str, dim: int) -> None:
+    if row[1] != dim:
+        raise StoreError(
+            f"{where} was built with {row[1]}-d keys ({row[0]}); "
+            f"this embedder makes {dim}-d ({embedder})"
+        )
 
 
 def halfvec(vector: np.ndarray) -> str:
