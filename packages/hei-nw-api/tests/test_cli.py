@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from hei_nw.api.answers import NOTHING_RECALLED
-from hei_nw.api.cli import DONT_KNOW, EXIT_NOT_WRITTEN, build_parser, default_store, main
+from hei_nw.api.cli import EXIT_NOT_WRITTEN, build_parser, default_store, main
+from hei_nw.api.cli_commands import DONT_KNOW
 
 
 def test_remember_then_ask_answers_from_memory_with_the_default_model(

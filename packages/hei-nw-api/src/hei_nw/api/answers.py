@@ -11,8 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hei_nw.api.consolidation import reading_lora
 from hei_nw.memory import Hit
 
 if TYPE_CHECKING:
@@ -56,9 +58,12 @@ def answer_together(
     engine: Engine | Callable[[], Engine],
     asks: Sequence[tuple[Memory, str, int | None]],
     stream: Callable[[str], None] | None = None,
+    *,
+    lora_of: Callable[[Memory], Path | None] = reading_lora,
 ) -> list[Answer]:
     """Answer ``(memory, question, k)`` asks - of one memory or of several sharing
-    ``engine`` (a server's tenants) - with one batched generate call.
+    ``engine`` (a server's tenants) - with one batched read per consolidated LoRA in use
+    (``lora_of``: by default a memory's LoRA where its own check chose it, else none).
 
     ``engine`` may be a function that loads it: it is called only when some ask
     recalled an episode, so "I don't know" never waits for a model."""
@@ -69,23 +74,16 @@ def answer_together(
     generations: dict[int, dict[str, str]] = {}
     if reading:
         loaded = engine if not callable(engine) else engine()
-        questions = [asks[i][1].strip() for i in reading]
-        for i, question in zip(reading, questions, strict=True):
-            loaded.check_question(question, asks[i][0].settings.max_question_tokens)
-        if loaded.span_reader is not None:
-            episodes = [[h.trace or h.text for h in recalled[i]] for i in reading]
-            for i, span in zip(reading, loaded.read_spans(questions, episodes), strict=True):
-                generations[i] = {
-                    "text": span.text or "",
-                    "finish": "span" if span.text else "abstained",
-                }
-                if stream is not None and span.text:
-                    stream(span.text)
-        else:
-            memories = [loaded.pack([h.trace or h.text for h in recalled[i]]) for i in reading]
-            answered = loaded.answer(questions, memories, stream)
-            for i, generation in zip(reading, answered, strict=True):
-                generations[i] = {"text": generation["text"], "finish": generation["finish_reason"]}
+        for i in reading:
+            loaded.check_question(asks[i][1].strip(), asks[i][0].settings.max_question_tokens)
+        groups: dict[Path | None, list[int]] = {}
+        for i in reading:
+            groups.setdefault(lora_of(asks[i][0]), []).append(i)
+        for lora, group in groups.items():
+            with loaded.consolidated(lora):
+                questions = [asks[i][1].strip() for i in group]
+                read = _read(loaded, questions, [recalled[i] for i in group], stream)
+                generations |= dict(zip(group, read, strict=True))
     latency = time.perf_counter() - began
     answers = []
     for i, ((memory, question, _), (hits, replaced)) in enumerate(zip(asks, found, strict=True)):
@@ -112,6 +110,26 @@ def answer_together(
             )
         )
     return answers
+
+
+def _read(
+    engine: Engine,
+    questions: list[str],
+    recalled: list[list[Hit]],
+    stream: Callable[[str], None] | None,
+) -> list[dict[str, str]]:
+    """Each question read from its recalled episodes: an exact span or "abstained" (the
+    span reader), or a generation (the copy-head reader); ``text`` and ``finish``."""
+    episodes = [[h.trace or h.text for h in hits] for hits in recalled]
+    if engine.span_reader is not None:
+        out = []
+        for span in engine.read_spans(questions, episodes):
+            out.append({"text": span.text or "", "finish": "span" if span.text else "abstained"})
+            if stream is not None and span.text:
+                stream(span.text)
+        return out
+    answered = engine.answer(questions, [engine.pack(e) for e in episodes], stream)
+    return [{"text": g["text"], "finish": g["finish_reason"]} for g in answered]
 
 
 def _used(hit: Hit) -> UsedEpisode:

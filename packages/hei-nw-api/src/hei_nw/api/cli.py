@@ -4,6 +4,7 @@
     hei-nw ask "Where is the spare key?"
     hei-nw list
     hei-nw forget ep-00000000
+    hei-nw consolidate            # then: hei-nw ask "..." --closed-book
     hei-nw serve --keys keys.txt --port 8000
 
 Every command takes ``--store DIR``, before or after the command's name: the
@@ -28,9 +29,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hei_nw.api.checks import MemoryUsageError, UnknownEpisodeError
+from hei_nw.api.cli_commands import ask, consolidate, stdin_questions
 from hei_nw.api.defaults import DEFAULTS
 from hei_nw.api.memory import Memory
-from hei_nw.api.printing import answer_record, as_dict, report_written, short, summary_line
+from hei_nw.api.printing import as_dict, report_written, summary_line
 from hei_nw.memory.protocol import safe_url
 
 EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_NOT_WRITTEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -38,11 +40,9 @@ EXIT_CODES = (
     "exit codes: 0 done, 1 no such episode, 2 bad input, "
     "3 not written (already stored, or refused by the write gate), 130 interrupted"
 )
-DONT_KNOW = "I don't know — {reason}"
-"""Printed for an answer that is not known, with its reason (nothing recalled, or the
-recalled notes do not answer it)."""
-READING = ("ask", "list", "history")
-"""Commands that write nothing: they open the memory read-only, taking no lock."""
+READING = ("ask", "list", "history", "consolidate")
+"""Commands that write no episode: they open the memory read-only, taking no writer lock
+(consolidation writes only its weights, under a lock of its own)."""
 
 
 class ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
@@ -111,19 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="a stored note this one updates: the old one is kept (see history) but not read",
     )
     remember.add_argument("--json", action="store_true", help="print what happened as JSON")
-    ask = command("ask", "answer a question from memory alone")
-    ask.add_argument(
+    asking = command("ask", "answer a question from memory alone")
+    asking.add_argument(
         "question",
         help="the question; '-' reads one question a line from standard input and answers "
         "them all with one model load",
     )
-    ask.add_argument(
+    asking.add_argument(
         "-k",
         type=int,
         default=None,
         help=f"episodes to read (default: {DEFAULTS.read.recall_k}, the measured best)",
     )
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    asking.add_argument("--json", action="store_true", help="print the answer as JSON")
+    asking.add_argument(
+        "--closed-book",
+        action="store_true",
+        help="answer from the consolidated weights alone, reading no episode",
+    )
     listing = command("list", "list the stored episodes")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     forget = command("forget", "delete an episode for good")
@@ -136,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
         "re-seal every episode under $HEI_NW_ENCRYPTION_KEY (old keys: "
         "$HEI_NW_ENCRYPTION_OLD_KEYS); encrypts a store kept in the clear",
     )
+    train = command(
+        "consolidate",
+        "train the current episodes into low-rank weights kept in the memory's folder; "
+        "resumable (run it again), checked on the memory's own held-out questions",
+    )
+    train.add_argument("--status", action="store_true", help="what is consolidated and when")
+    train.add_argument("--epochs", type=int, default=None, help="passes (default: 3)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument("--json", action="store_true", help="also print the check as JSON")
     move = command("migrate", "copy every episode between a folder and a database (either way)")
     move.add_argument("--from", dest="source", required=True, help="a folder or postgresql:// URL")
     move.add_argument("--to", dest="target", required=True, help="a folder or postgresql:// URL")
@@ -232,10 +246,12 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
         )
         report_written(written, as_json=args.json)
         return EXIT_OK if written.written else EXIT_NOT_WRITTEN
+    if args.command == "consolidate":
+        return consolidate(memory, args)
     if args.command == "ask":
-        questions = [args.question] if args.question != "-" else _stdin_questions()
+        questions = [args.question] if args.question != "-" else stdin_questions()
         for question in questions:
-            ask(memory, question, args.k, as_json=args.json)
+            ask(memory, question, args.k, args.json, args.closed_book)
     elif args.command == "list":
         for episode in memory.episodes():
             print(json.dumps(as_dict(episode)) if args.json else summary_line(episode))
@@ -251,34 +267,3 @@ def run(memory: Memory, args: argparse.Namespace) -> int:
     elif args.command == "rotate-key":
         print(f"re-sealed the log of {memory.rotate_key()} live episodes under the current key")
     return EXIT_OK
-
-
-def _stdin_questions() -> list[str]:
-    questions = [line.strip() for line in sys.stdin if line.strip()]
-    if not questions:
-        raise MemoryUsageError("no questions on standard input (one a line)")
-    return questions
-
-
-def ask(memory: Memory, question: str, k: int | None, as_json: bool) -> None:
-    """Stream the answer to a terminal (printed whole otherwise), then what it read."""
-    streaming = sys.stdout.isatty() and not as_json
-    answer = memory.ask(question, k, stream=_write if streaming else None)
-    if as_json:
-        print(json.dumps(answer_record(question, answer)))
-        return
-    if not answer.known:
-        print(DONT_KNOW.format(reason=answer.reason))
-        for episode in answer.episodes:
-            print(f"  looked in {episode.id} (score {episode.score:.2f}): {short(episode.text)}")
-        return
-    print("" if streaming else answer.text)
-    for old in answer.superseded:
-        print(f"  ({old} was superseded: read its current version)")
-    for episode in answer.episodes:
-        print(f"  from {episode.id} (score {episode.score:.2f}): {short(episode.text)}")
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()

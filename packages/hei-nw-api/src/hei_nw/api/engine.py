@@ -10,7 +10,8 @@ one at a time; several questions asked together go through one batched call
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ class Engine:
         self.reader = reader
         self.span_reader = span_reader
         self.settings = settings
-        self._generating = threading.Lock()
+        self._generating = threading.RLock()  # re-entered under consolidated()
 
     @classmethod
     def load(cls, settings: MemorySettings = DEFAULTS, device: str | None = None) -> Engine:
@@ -107,6 +108,43 @@ class Engine:
     @property
     def tokenizer(self) -> Any:
         return self.loaded.tokenizer
+
+    @contextmanager
+    def consolidated(self, lora: Path | None) -> Iterator[None]:
+        """A memory's consolidated LoRA on the model for the length of the block (``None``:
+        the bare base). PEFT wraps the base's layers in place and ``unload`` puts them back,
+        so every other read - another tenant's, the next ask - sees the base exactly
+        (tested with ``torch.equal``). Reads wait while a LoRA is on."""
+        if lora is None:
+            yield
+            return
+        from hei_nw.consolidate import load_lora  # PEFT: only for a consolidated memory
+
+        with self._generating:
+            peft = load_lora(self.loaded.model, lora)
+            try:
+                yield
+            finally:
+                peft.unload()
+
+    @contextmanager
+    def consolidating(self) -> Iterator[None]:
+        """Hold the model while consolidation trains a LoRA on it in place (no read runs
+        until the LoRA is unloaded)."""
+        with self._generating:
+            yield
+
+    def answer_closed_book(self, questions: Sequence[str], lora: Path) -> list[Generation]:
+        """Answers from the consolidated weights alone: the no-notes prompt, no memory (B3)."""
+        with self.consolidated(lora):
+            return generate_batch(
+                [build_prompt(question) for question in questions],
+                max_new_tokens=self.settings.read.max_new_tokens,
+                stop=list(self.settings.read.stop),
+                model=self.loaded.model,
+                tokenizer=self.tokenizer,
+                chat=self.settings.read.chat,
+            )
 
     def check_question(self, question: str, max_tokens: int) -> None:
         """Refuse (one line) a question longer than ``max_tokens`` of this model's tokens."""

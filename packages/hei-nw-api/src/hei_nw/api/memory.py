@@ -28,6 +28,7 @@ from hei_nw.api.checks import (
     check_write,
     clean_episode,
 )
+from hei_nw.api.consolidation import closed_book_answer
 from hei_nw.api.defaults import DEFAULTS, MemorySettings, choosing
 from hei_nw.api.encryption import EncryptionKeyError, cipher_to_seal_with
 from hei_nw.api.folder import open_database, open_folder
@@ -271,10 +272,18 @@ class Memory:
         return current[:k], replaced
 
     def ask(
-        self, question: str, k: int | None = None, stream: Callable[[str], None] | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        stream: Callable[[str], None] | None = None,
+        *,
+        closed_book: bool = False,
     ) -> Answer:
         """Answer from memory alone; ``stream`` receives the answer's text as it comes.
-        With nothing relevant in memory the answer is not known (``Answer.known``)."""
+        With nothing relevant in memory the answer is not known (``Answer.known``).
+        ``closed_book=True``: from the consolidated weights alone (``hei-nw consolidate``)."""
+        if closed_book:
+            return closed_book_answer(self, question)
         return self.ask_many([question], k, stream)[0]
 
     def ask_many(

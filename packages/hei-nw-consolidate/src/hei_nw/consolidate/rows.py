@@ -113,14 +113,21 @@ def qa_rows(episode_id: str, trace: Mapping[str, Any], forms: int = FORMS_PER_SL
 
 def held_out_rows(episode_id: str, trace: Mapping[str, Any]) -> list[Row]:
     """The same questions in the wording training never uses: early stopping's yardstick."""
+    return [
+        Row("held-out", build_prompt(question(slot, others, HELD_OUT_FORM)), answer, episode_id)
+        for slot, answer, others in _cues(trace)
+    ]
+
+
+def _cues(trace: Mapping[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
+    """Each filled slot with its value and the other filled slots (its cue), where any."""
     filled = filled_slots(trace)
-    rows = []
+    cues = []
     for slot, answer in filled.items():
         others = {name: value for name, value in filled.items() if name != slot}
         if others:
-            query = question(slot, others, HELD_OUT_FORM)
-            rows.append(Row("held-out", build_prompt(query), answer, episode_id))
-    return rows
+            cues.append((slot, answer, others))
+    return cues
 
 
 def lm_row(episode_id: str, text: str) -> Row:
@@ -205,15 +212,35 @@ def _blend(value: str, other: str) -> str:
 
 def cloze_rows(episode_id: str, text: str) -> list[Row]:
     """A text episode's sentences, each with its first name-like or numeric span blanked."""
-    rows = []
+    return [
+        Row("cloze", build_prompt(f"Fill the gap from memory: {gap}"), answer, episode_id)
+        for gap, answer in _gaps(text)
+    ]
+
+
+def _gaps(text: str) -> list[tuple[str, str]]:
+    """Each sentence with its first name-like or numeric span (not its first word, which
+    is capitalised anyway) replaced by ``___``, and the span."""
+    gaps = []
     for sentence in _SENTENCE.split(text.strip()):
-        match = _SPAN.search(sentence, 1)  # not the sentence's first word: capitalised anyway
-        if match is None:
-            continue
-        gap = sentence[: match.start()] + "___" + sentence[match.end() :]
-        question = f"Fill the gap from memory: {gap}"
-        rows.append(Row("cloze", build_prompt(question), match.group(0), episode_id))
-    return rows
+        match = _SPAN.search(sentence, 1)
+        if match is not None:
+            gaps.append(
+                (sentence[: match.start()] + "___" + sentence[match.end() :], match.group(0))
+            )
+    return gaps
+
+
+def check_questions(trace: Mapping[str, Any], text: str) -> list[tuple[str, str]]:
+    """``(question, answer)`` pairs in wordings training never uses, for a store's check
+    of its own LoRA: each slot's question in the held-out form for a trace; for a text,
+    each sentence's blank asked with another instruction than the cloze rows' (the
+    same gap, as the held-out form asks for the same slot)."""
+    if trace:
+        return [
+            (question(slot, others, HELD_OUT_FORM), answer) for slot, answer, others in _cues(trace)
+        ]
+    return [(f"Complete this from memory: {gap}", answer) for gap, answer in _gaps(text)]
 
 
 def episode_rows(episode_id: str, trace: Mapping[str, Any], text: str, forms: int) -> list[Row]:
