@@ -52,7 +52,8 @@ def tiny_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
 
 def _logits(memory: Memory) -> torch.Tensor:
     with torch.no_grad():
-        return memory.engine.loaded.model(torch.tensor([[1, 2, 3, 4, 5, 6]])).logits.clone()
+        logits: torch.Tensor = memory.engine.loaded.model(torch.tensor([[1, 2, 3, 4, 5, 6]])).logits
+    return logits.clone()
 
 
 def test_consolidation_resumes_checks_and_answers_closed_book(
