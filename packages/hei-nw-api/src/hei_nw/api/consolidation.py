@@ -114,8 +114,7 @@ def consolidate_memory(
     """Train the memory's current episodes into its LoRA (resuming unfinished work for
     the same episodes), check it, and put it in place. Returns the check (or, when
     ``max_steps`` stopped it early, ``{"finished": False, ...}``: call again)."""
-    from hei_nw.api.prose import base_prose
-    from hei_nw.consolidate import ConsolidationConfig, ConsolidationError, consolidate
+    from hei_nw.consolidate import ConsolidationConfig, ConsolidationError
 
     config = config or ConsolidationConfig()
     root = memory_root(memory)
@@ -128,36 +127,11 @@ def consolidate_memory(
     except MemoryUsageError:
         raise MemoryUsageError(f"another consolidation of {root} is running") from None
     try:
-        work, engine = root / WORK, memory.engine
-        plan = {"episodes": [e.id for e in episodes], "config": asdict(config)}
-        resume = (work / CHECKPOINT).is_file() and _read_json(work / PLAN) == plan
-        if not resume:
-            shutil.rmtree(work, ignore_errors=True)
-            write_json_atomic(work / PLAN, plan)
-        record = {
-            "command": "hei-nw consolidate",
-            "store": str(root),
-            "model": engine.loaded.model_id,
-            "generic": {"source": "the base's own continuations of neutral openers"},
-            "provenance": versions(),
-        }
-        with engine.consolidating():
-            peft, outcome = consolidate(
-                engine.loaded.model,
-                engine.tokenizer,
-                episodes,
-                work,
-                config,
-                base_prose(engine),
-                record,
-                resume=resume,
-                progress=progress,
-                max_steps=max_steps,
-            )
-            peft.unload()  # the base's own layers back: the engine reads the base again
+        work = root / WORK
+        outcome = _train(memory, episodes, work, config, progress, max_steps)
         if not outcome["finished"]:
             return outcome
-        check = store_check(memory, engine, work, episodes)
+        check = store_check(memory, memory.engine, work, episodes)
         write_json_atomic(work / CHECK, check)
         _swap_in(root)
         return check
@@ -165,6 +139,49 @@ def consolidate_memory(
         raise MemoryUsageError(str(exc)) from None
     finally:
         lock.release()
+
+
+def _train(
+    memory: Memory,
+    episodes: list[Episode],
+    work: Path,
+    config: ConsolidationConfig,
+    progress: bool,
+    max_steps: int | None,
+) -> dict[str, Any]:
+    """Train ``episodes`` into a LoRA in ``work``, resuming there when the plan (the
+    episode ids and the settings) is the one already begun; the base is restored after."""
+    from hei_nw.api.prose import base_prose
+    from hei_nw.consolidate import consolidate
+
+    engine = memory.engine
+    plan = {"episodes": [e.id for e in episodes], "config": asdict(config)}
+    resume = (work / CHECKPOINT).is_file() and _read_json(work / PLAN) == plan
+    if not resume:
+        shutil.rmtree(work, ignore_errors=True)
+        write_json_atomic(work / PLAN, plan)
+    record = {
+        "command": "hei-nw consolidate",
+        "store": str(memory_root(memory)),
+        "model": engine.loaded.model_id,
+        "generic": {"source": "the base's own continuations of neutral openers"},
+        "provenance": versions(),
+    }
+    with engine.consolidating():
+        peft, outcome = consolidate(
+            engine.loaded.model,
+            engine.tokenizer,
+            episodes,
+            work,
+            config,
+            base_prose(engine),
+            record,
+            resume=resume,
+            progress=progress,
+            max_steps=max_steps,
+        )
+        peft.unload()  # the base's own layers back: the engine reads the base again
+    return outcome
 
 
 def store_check(
